@@ -1,0 +1,230 @@
+package tokenize
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Config selects a provider and carries its settings. It is what a
+// configuration file holds:
+//
+//	{
+//	  "provider": "nuvei",
+//	  "settings": {
+//	    "base_url": "https://nuvei.example",
+//	    "api_key": "${NUVEI_API_KEY}",
+//	    "processing_entity_id": "${NUVEI_PROCESSING_ENTITY_ID}"
+//	  }
+//	}
+//
+// Each adapter documents its settings. Secrets belong in the environment,
+// referenced as ${NAME} and expanded by LoadConfig.
+type Config struct {
+	// Provider is the registered provider name, such as "nuvei" or
+	// "checkout".
+	Provider string `json:"provider"`
+	// Settings are the provider's settings as raw JSON.
+	Settings json.RawMessage `json:"settings,omitempty"`
+}
+
+// maxConfigSize bounds configuration files; a real one is a few hundred bytes.
+const maxConfigSize = 1 << 20
+
+// LoadConfig reads a JSON configuration file, expands ${NAME} references
+// in its string values from the environment, and decodes it. A reference to
+// an unset variable is an error naming the variable; unknown top-level keys
+// are errors.
+func LoadConfig(path string) (Config, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return Config{}, &Error{Code: InvalidArgument, Message: "config: " + err.Error(), Err: err}
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, maxConfigSize+1))
+	if err != nil {
+		return Config{}, &Error{Code: InvalidArgument, Message: "config: " + err.Error(), Err: err}
+	}
+	if len(data) > maxConfigSize {
+		return Config{}, configError("", "config: %s is larger than %d bytes", path, maxConfigSize)
+	}
+	return ParseConfig(data, os.LookupEnv)
+}
+
+// ParseConfig decodes a JSON configuration, expanding ${NAME} references in
+// string values with lookup (os.LookupEnv in LoadConfig). Write $${ for a
+// literal "${".
+func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, error) {
+	var raw any
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	if err := dec.Decode(&raw); err != nil {
+		return Config{}, configError("", "config: invalid JSON: %s", jsonErrText(err))
+	}
+	if dec.More() {
+		return Config{}, configError("", "config: trailing data after the JSON object")
+	}
+	expanded, err := expandEnv(raw, lookup, "")
+	if err != nil {
+		return Config{}, err
+	}
+	obj, ok := expanded.(map[string]any)
+	if !ok {
+		return Config{}, configError("", "config: must be a JSON object")
+	}
+	var cfg Config
+	var unknown []string
+	for k, v := range obj {
+		switch k {
+		case "provider":
+			s, ok := v.(string)
+			if !ok {
+				return Config{}, configError("provider", `config: "provider" must be a string`)
+			}
+			cfg.Provider = s
+		case "settings":
+			if _, ok := v.(map[string]any); !ok {
+				return Config{}, configError("settings", `config: "settings" must be an object`)
+			}
+			b, err := json.Marshal(v)
+			if err != nil {
+				return Config{}, configError("settings", "config: %v", err)
+			}
+			cfg.Settings = b
+		default:
+			unknown = append(unknown, k)
+		}
+	}
+	if len(unknown) > 0 {
+		sort.Strings(unknown)
+		return Config{}, configError(unknown[0], "config: unknown key(s) %s (allowed: provider, settings)", strings.Join(unknown, ", "))
+	}
+	if cfg.Provider == "" {
+		return Config{}, configError("provider", `config: "provider" is required`)
+	}
+	return cfg, nil
+}
+
+var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}`)
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+
+// expandEnv replaces ${NAME} in every string of v. path names the JSON
+// location for error messages; values are never quoted in errors because
+// they may be secrets.
+func expandEnv(v any, lookup func(string) (string, bool), path string) (any, error) {
+	switch t := v.(type) {
+	case string:
+		var firstErr error
+		out := envRef.ReplaceAllStringFunc(t, func(m string) string {
+			if m == "$${" {
+				return "${"
+			}
+			name := m[2 : len(m)-1]
+			if firstErr != nil {
+				return ""
+			}
+			if !envName.MatchString(name) {
+				firstErr = configError(path, "config: %s: invalid environment reference ${%s}", where(path), name)
+				return ""
+			}
+			val, ok := lookup(name)
+			if !ok {
+				firstErr = configError(path, "config: %s: environment variable %s is not set", where(path), name)
+				return ""
+			}
+			return val
+		})
+		if firstErr != nil {
+			return nil, firstErr
+		}
+		return out, nil
+	case map[string]any:
+		for k, e := range t {
+			x, err := expandEnv(e, lookup, join(path, k))
+			if err != nil {
+				return nil, err
+			}
+			t[k] = x
+		}
+		return t, nil
+	case []any:
+		for i, e := range t {
+			x, err := expandEnv(e, lookup, fmt.Sprintf("%s[%d]", path, i))
+			if err != nil {
+				return nil, err
+			}
+			t[i] = x
+		}
+		return t, nil
+	}
+	return v, nil
+}
+
+func where(path string) string {
+	if path == "" {
+		return "top level"
+	}
+	return path
+}
+
+func join(path, k string) string {
+	if path == "" {
+		return k
+	}
+	return path + "." + k
+}
+
+// DecodeSettings decodes an adapter's settings into dst (a pointer to a
+// struct with json tags), rejecting unknown keys. Errors are InvalidArgument
+// with Field set to the offending key, and never quote a value. Adapters
+// call it from their Opener, then check required settings themselves.
+func DecodeSettings(settings json.RawMessage, dst any) error {
+	if len(bytes.TrimSpace(settings)) == 0 {
+		settings = json.RawMessage("{}")
+	}
+	dec := json.NewDecoder(bytes.NewReader(settings))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(dst); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr):
+			return configError("settings."+typeErr.Field, "config: setting %q must be a JSON %s", typeErr.Field, typeErr.Type.Kind())
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+			return configError("settings."+name, "config: unknown setting %q", name)
+		default:
+			return configError("settings", "config: invalid settings: %s", jsonErrText(err))
+		}
+	}
+	return nil
+}
+
+// MissingSetting returns the error an Opener gives for a required setting
+// that is absent.
+func MissingSetting(name string) error {
+	return configError("settings."+name, "config: setting %q is required", name)
+}
+
+// InvalidSetting returns the error an Opener gives for a setting with an
+// unusable value. why must not quote the value.
+func InvalidSetting(name, why string) error {
+	return configError("settings."+name, "config: setting %q %s", name, why)
+}
+
+// jsonErrText describes a JSON syntax error without quoting the input.
+func jsonErrText(err error) string {
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return fmt.Sprintf("syntax error at byte %d", syn.Offset)
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "unexpected end of input"
+	}
+	return "malformed JSON"
+}

@@ -1,0 +1,78 @@
+package conformance
+
+import (
+	"testing"
+	"time"
+
+	"github.com/tokenize-go/tokenize"
+)
+
+// Harness connects the suite to one provider: a simulator in-process, or a
+// live sandbox.
+type Harness struct {
+	// Provider is the registered provider name; every Client the harness
+	// returns must report it.
+	Provider string
+
+	// New starts a fresh environment for one test: new simulator state (or
+	// a live sandbox) and Clients built with opts, which carry the suite's
+	// capturing logger. The harness registers its cleanup with t.Cleanup.
+	New func(t testing.TB, opts ...tokenize.Option) *Env
+
+	// Fixtures are the test data the provider's simulator or sandbox
+	// recognises.
+	Fixtures Fixtures
+
+	// Live reports a real sandbox: cases that need simulator control are
+	// skipped and timing bounds are relaxed.
+	Live bool
+}
+
+// Env is one test's view of the provider.
+type Env struct {
+	// Client uses valid credentials.
+	Client *tokenize.Client
+	// BadCredentials uses credentials the provider rejects.
+	BadCredentials *tokenize.Client
+	// Secrets are the credential values in use (API keys, client secrets),
+	// which must never appear in logs or errors.
+	Secrets []string
+	// Sim controls the simulator; nil in live mode.
+	Sim Simulator
+	// NewTemporaryToken creates a single-use client-side token for card, as
+	// a browser SDK would, for providers declaring TemporaryTokens. Nil
+	// otherwise.
+	NewTemporaryToken func(t testing.TB, card tokenize.Card) tokenize.Secret
+}
+
+// Simulator is the control surface the suite needs from a provider
+// simulator.
+type Simulator interface {
+	// Requests returns how many HTTP requests the simulator has received,
+	// on every endpoint (the suite uses it to prove that invalid input sends
+	// nothing and that retries happen exactly as the policy says).
+	Requests() int64
+	// SetLatency delays every response by d (0 restores immediate answers).
+	SetLatency(d time.Duration)
+	// SetNetworkTokenState forces the state of a network token, as an
+	// issuer or cardholder action would (suspend, reactivate).
+	SetNetworkTokenState(id string, state tokenize.NetworkTokenState) error
+}
+
+// Fixtures are provider-recognised test data.
+type Fixtures struct {
+	// VisaCard provisions an active VTS network token.
+	VisaCard tokenize.Card
+	// MastercardCard provisions an active MDES network token.
+	MastercardCard tokenize.Card
+	// DeclinedCard is a valid card whose network-token provisioning the
+	// scheme declines.
+	DeclinedCard tokenize.Card
+	// BankAccount is a valid US bank account, for providers declaring
+	// KindBankAccount.
+	BankAccount tokenize.BankAccount
+	// UnknownPaymentTokenID and UnknownNetworkTokenID are well-formed ids
+	// the provider does not know.
+	UnknownPaymentTokenID string
+	UnknownNetworkTokenID string
+}

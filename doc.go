@@ -1,0 +1,45 @@
+// Package tokenize tokenizes cards and bank accounts, provisions Visa and
+// Mastercard network tokens and fetches cryptograms through one
+// provider-neutral API. Adapters translate it to each provider's wire
+// format and error shape; the provider is chosen by configuration:
+//
+//	import (
+//		"github.com/tokenize-go/tokenize"
+//		_ "github.com/tokenize-go/tokenize/providers/checkout"
+//		_ "github.com/tokenize-go/tokenize/providers/nuvei"
+//	)
+//
+//	cfg, err := tokenize.LoadConfig("tokenize.json") // {"provider": "nuvei", "settings": {...}}
+//	client, err := tokenize.Open(ctx, cfg)
+//	tok, err := client.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &card})
+//	nt, err := client.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: tok.ID})
+//	cg, err := client.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: nt.ID, TransactionType: tokenize.ECommerce})
+//
+// # Validation
+//
+// The Client validates every request before anything is sent (Luhn, expiry,
+// lengths, ABA checksum, enums, ids) and reports a failure as an *Error with
+// Code InvalidArgument and Field naming the offending field.
+//
+// # Errors
+//
+// Every error a Client returns is an *Error with a provider-neutral Code, the
+// provider's own codes, the HTTP status and request id, and whether a retry
+// is safe or the outcome is unknown. Use errors.Is with the Err* sentinels,
+// CodeOf, or errors.As to read the fields.
+//
+// # Sensitive data
+//
+// Card numbers, DPANs (PAN), bank account numbers (AccountNumber), CVVs,
+// cryptograms and credentials (Secret) are types that mask themselves in
+// every fmt verb, in log/slog output and in JSON. No error or log line
+// produced by this module contains their values.
+//
+// # Writing an adapter
+//
+// An adapter implements Provider, registers an Opener with Register from its
+// init function, and proves itself with the conformance package.
+package tokenize
+
+// Version is the library version, sent in the User-Agent header.
+const Version = "0.1.0"

@@ -1,0 +1,3 @@
+module github.com/tokenize-go/tokenize
+
+go 1.26.0

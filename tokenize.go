@@ -1,0 +1,412 @@
+package tokenize
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+)
+
+// DefaultTimeout bounds a call whose context has no deadline. A provider
+// that has not answered in 30 s is treated as failed; callers who want
+// another bound set a context deadline or use WithTimeout.
+const DefaultTimeout = 30 * time.Second
+
+// Client is the provider-neutral API. It validates every request before
+// anything is sent, refuses operations the provider does not declare,
+// classifies every failure as an *Error, and logs each call at debug level
+// without sensitive values. A Client is safe for concurrent use.
+type Client struct {
+	p       Provider
+	name    string
+	caps    Capabilities
+	logger  *slog.Logger
+	now     func() time.Time
+	timeout time.Duration
+}
+
+// Option configures a Client.
+type Option func(*options)
+
+type options struct {
+	logger     *slog.Logger
+	now        func() time.Time
+	timeout    time.Duration
+	httpClient *http.Client
+}
+
+// WithLogger sets the logger for per-call debug records (operation,
+// provider, duration, outcome code, provider request id). By default
+// nothing is logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.logger = l
+		}
+	}
+}
+
+// WithClock sets the clock used to decide whether a card has expired and
+// to time calls. The default is time.Now.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) {
+		if now != nil {
+			o.now = now
+		}
+	}
+}
+
+// WithTimeout sets the bound applied to calls whose context has no
+// deadline (DefaultTimeout unless set). Zero or negative disables it.
+func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout = d } }
+
+// WithHTTPClient passes an *http.Client to the adapter built by Open, for
+// proxies, custom TLS roots or instrumentation. It has no effect on New.
+func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
+
+func buildOptions(opts []Option) options {
+	o := options{
+		logger:  slog.New(slog.DiscardHandler),
+		now:     time.Now,
+		timeout: DefaultTimeout,
+	}
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	return o
+}
+
+// New returns a Client that uses p. Most programs call Open instead, so
+// that the provider is chosen by configuration.
+func New(p Provider, opts ...Option) *Client {
+	if p == nil {
+		panic("tokenize: New with nil Provider")
+	}
+	return newClient(p, buildOptions(opts))
+}
+
+func newClient(p Provider, o options) *Client {
+	return &Client{
+		p:       p,
+		name:    p.Name(),
+		caps:    p.Capabilities(),
+		logger:  o.logger,
+		now:     o.now,
+		timeout: o.timeout,
+	}
+}
+
+// Provider returns the name of the provider behind the Client.
+func (c *Client) Provider() string { return c.name }
+
+// Capabilities returns what the provider supports. Operations it does not
+// declare fail with ErrUnsupported without reaching the provider.
+func (c *Client) Capabilities() Capabilities {
+	caps := c.caps
+	caps.Operations = append([]Operation(nil), caps.Operations...)
+	caps.PaymentMethods = append([]PaymentMethodKind(nil), caps.PaymentMethods...)
+	caps.TransactionTypes = append([]TransactionType(nil), caps.TransactionTypes...)
+	return caps
+}
+
+// CreatePaymentToken stores a card, a US bank account or a temporary token
+// at the provider and returns the reusable payment token.
+//
+// A create is never retried: if the outcome is unknown (the request may
+// have reached the provider), the error says so with OutcomeUnknown and
+// carries the merchant reference to reconcile with.
+func (c *Client) CreatePaymentToken(ctx context.Context, req CreatePaymentTokenRequest) (*PaymentToken, error) {
+	const op = OpCreatePaymentToken
+	valid, verr := c.validateCreate(&req)
+	tok, err := call(c, ctx, op, verr, func(ctx context.Context) (*PaymentToken, error) {
+		return c.p.CreatePaymentToken(ctx, valid)
+	})
+	if err != nil {
+		err.MerchantReference = req.MerchantReference
+		return nil, err
+	}
+	tok.Provider = c.name
+	return tok, nil
+}
+
+// GetPaymentToken reads a payment token by id. An unknown id gives
+// ErrNotFound.
+func (c *Client) GetPaymentToken(ctx context.Context, id string) (*PaymentToken, error) {
+	tok, err := call(c, ctx, OpGetPaymentToken, checkID(id, FieldID), func(ctx context.Context) (*PaymentToken, error) {
+		return c.p.GetPaymentToken(ctx, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	tok.Provider = c.name
+	return tok, nil
+}
+
+// DeletePaymentToken deletes a payment token. An unknown id gives
+// ErrNotFound.
+func (c *Client) DeletePaymentToken(ctx context.Context, id string) error {
+	_, err := call(c, ctx, OpDeletePaymentToken, checkID(id, FieldID), func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.p.DeletePaymentToken(ctx, id)
+	})
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// ProvisionNetworkToken asks the card scheme, through the provider, for a
+// network token for a payment token or a card. A scheme refusal is not an
+// error: the token comes back in StateDeclined.
+func (c *Client) ProvisionNetworkToken(ctx context.Context, req ProvisionNetworkTokenRequest) (*NetworkToken, error) {
+	valid, verr := c.validateProvision(&req)
+	nt, err := call(c, ctx, OpProvisionNetworkToken, verr, func(ctx context.Context) (*NetworkToken, error) {
+		return c.p.ProvisionNetworkToken(ctx, valid)
+	})
+	if err != nil {
+		err.MerchantReference = req.MerchantReference
+		return nil, err
+	}
+	nt.Provider = c.name
+	return nt, nil
+}
+
+// GetNetworkToken reads a network token by id. An unknown id gives
+// ErrNotFound.
+func (c *Client) GetNetworkToken(ctx context.Context, id string) (*NetworkToken, error) {
+	nt, err := call(c, ctx, OpGetNetworkToken, checkID(id, FieldID), func(ctx context.Context) (*NetworkToken, error) {
+		return c.p.GetNetworkToken(ctx, id)
+	})
+	if err != nil {
+		return nil, err
+	}
+	nt.Provider = c.name
+	return nt, nil
+}
+
+// DeleteNetworkToken permanently deletes a network token at the scheme.
+func (c *Client) DeleteNetworkToken(ctx context.Context, req DeleteNetworkTokenRequest) error {
+	_, err := call(c, ctx, OpDeleteNetworkToken, c.validateDeleteNetworkToken(&req), func(ctx context.Context) (struct{}, error) {
+		return struct{}{}, c.p.DeleteNetworkToken(ctx, &req)
+	})
+	if err != nil {
+		return err
+	}
+	return nil
+}
+
+// RequestCryptogram returns a fresh single-use cryptogram for one
+// transaction with a network token. A token that is not active gives
+// ErrFailedPrecondition.
+func (c *Client) RequestCryptogram(ctx context.Context, req CryptogramRequest) (*Cryptogram, error) {
+	cg, err := call(c, ctx, OpRequestCryptogram, c.validateCryptogram(&req), func(ctx context.Context) (*Cryptogram, error) {
+		return c.p.RequestCryptogram(ctx, &req)
+	})
+	if err != nil {
+		return nil, err
+	}
+	cg.Provider = c.name
+	return cg, nil
+}
+
+// call runs one operation: it reports a validation failure without calling
+// the provider, refuses undeclared operations, applies the default timeout,
+// classifies the outcome and logs it.
+func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn func(context.Context) (T, error)) (T, *Error) {
+	var zero T
+	start := c.now()
+	if !c.caps.Supports(op) {
+		return zero, c.finish(ctx, op, start, c.unsupported(op, ""), nil)
+	}
+	if verr != nil {
+		return zero, c.finish(ctx, op, start, verr, nil)
+	}
+	if err := ctx.Err(); err != nil {
+		return zero, c.finish(ctx, op, start, fromContext(err), nil)
+	}
+	callCtx := ctx
+	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
+		var cancel context.CancelFunc
+		callCtx, cancel = context.WithTimeout(ctx, c.timeout)
+		defer cancel()
+	}
+	info := &callInfo{}
+	callCtx = context.WithValue(callCtx, callInfoKey{}, info)
+	res, err := fn(callCtx)
+	if err == nil && isNil(res) {
+		err = &Error{Code: Internal, Message: "provider returned neither a result nor an error"}
+	}
+	var e *Error
+	if err != nil {
+		e = c.classify(callCtx, err)
+	}
+	return res, c.finish(ctx, op, start, e, info)
+}
+
+// ResponseInfo describes one HTTP response an adapter received.
+type ResponseInfo struct {
+	// RequestID is the provider's request identifier, if it sent one.
+	RequestID string
+	// HTTPStatus is the response status.
+	HTTPStatus int
+}
+
+type callInfoKey struct{}
+
+// callInfo collects what adapters report about the responses of one call.
+// An adapter may answer from goroutines of its own, hence the mutex.
+type callInfo struct {
+	mu        sync.Mutex
+	last      ResponseInfo
+	responses int
+}
+
+// ObserveResponse lets an adapter report each HTTP response it receives
+// during a Client call, so that the Client can log the provider's request
+// id for successful calls too. It does nothing outside a Client call.
+func ObserveResponse(ctx context.Context, r ResponseInfo) {
+	info, _ := ctx.Value(callInfoKey{}).(*callInfo)
+	if info == nil {
+		return
+	}
+	info.mu.Lock()
+	info.last = r
+	info.responses++
+	info.mu.Unlock()
+}
+
+// isNil reports a nil pointer result, which the contract forbids with a
+// nil error.
+func isNil(v any) bool {
+	switch t := v.(type) {
+	case *PaymentToken:
+		return t == nil
+	case *NetworkToken:
+		return t == nil
+	case *Cryptogram:
+		return t == nil
+	}
+	return false
+}
+
+// classify turns whatever the provider returned into an *Error owned by
+// the Client (the adapter's value is copied, never modified).
+func (c *Client) classify(ctx context.Context, err error) *Error {
+	var e *Error
+	if errors.As(err, &e) {
+		cp := *e
+		e = &cp
+	} else {
+		e = &Error{Code: CodeOf(err), Message: "provider returned an unclassified error", Err: err}
+	}
+	// The caller's context decides over whatever the transport made of it.
+	if ctxErr := ctx.Err(); ctxErr != nil && e.Code != Canceled && e.Code != DeadlineExceeded {
+		ce := fromContext(ctxErr)
+		e.Code, e.Retryable = ce.Code, false
+		if e.Err == nil {
+			e.Err = ctxErr
+		}
+	}
+	e.Message = scrubDigits(e.Message)
+	return e
+}
+
+func fromContext(err error) *Error {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return &Error{Code: DeadlineExceeded, Message: "deadline exceeded", Err: err}
+	}
+	return &Error{Code: Canceled, Message: "context canceled", Err: err}
+}
+
+func (c *Client) unsupported(op Operation, what string) *Error {
+	msg := c.name + " does not support " + op.String()
+	if what != "" {
+		msg = c.name + " does not support " + what
+	}
+	return &Error{Code: Unsupported, Message: msg}
+}
+
+// finish completes err with the operation and provider, and logs the call.
+func (c *Client) finish(ctx context.Context, op Operation, start time.Time, err *Error, info *callInfo) *Error {
+	if err != nil {
+		err.Op = op
+		err.Provider = c.name
+	}
+	if !c.logger.Enabled(ctx, slog.LevelDebug) {
+		return err
+	}
+	var last ResponseInfo
+	responses := 0
+	if info != nil {
+		info.mu.Lock()
+		last, responses = info.last, info.responses
+		info.mu.Unlock()
+	}
+	code := OK
+	if err != nil {
+		code = err.Code
+		if err.RequestID != "" {
+			last.RequestID = err.RequestID
+		}
+		if err.HTTPStatus != 0 {
+			last.HTTPStatus = err.HTTPStatus
+		}
+	}
+	attrs := make([]slog.Attr, 0, 8)
+	attrs = append(attrs,
+		slog.String("op", op.String()),
+		slog.String("provider", c.name),
+		slog.Duration("duration", c.now().Sub(start)),
+		slog.String("code", code.String()),
+		slog.Int("http_requests", responses),
+	)
+	if last.RequestID != "" {
+		attrs = append(attrs, slog.String("request_id", last.RequestID))
+	}
+	if last.HTTPStatus != 0 {
+		attrs = append(attrs, slog.Int("http_status", last.HTTPStatus))
+	}
+	if err != nil {
+		attrs = append(attrs, slog.Any("error", err))
+	}
+	c.logger.LogAttrs(ctx, slog.LevelDebug, "tokenize call", attrs...)
+	return err
+}
+
+// scrubDigits masks any run of 12 or more digits in s: a provider message
+// that echoed a card number must not carry it further.
+func scrubDigits(s string) string {
+	start := -1
+	var out []byte
+	flush := func(end int) {
+		if start >= 0 && end-start >= minPANDigits {
+			if out == nil {
+				out = append(out, s[:start]...)
+			}
+			out = append(out, maskPAN(s[start:end])...)
+		} else if out != nil && start >= 0 {
+			out = append(out, s[start:end]...)
+		}
+		start = -1
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			if start < 0 {
+				start = i
+			}
+			continue
+		}
+		flush(i)
+		if out != nil {
+			out = append(out, s[i])
+		}
+	}
+	flush(len(s))
+	if out == nil {
+		return s
+	}
+	return string(out)
+}
