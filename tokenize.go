@@ -302,15 +302,30 @@ func (c *Client) classify(ctx context.Context, err error) *Error {
 	} else {
 		e = &Error{Code: CodeOf(err), Message: "provider returned an unclassified error", Err: err}
 	}
-	// The caller's context decides over whatever the transport made of it.
-	if ctxErr := ctx.Err(); ctxErr != nil && e.Code != Canceled && e.Code != DeadlineExceeded {
+	// A done context decides the code, whatever the transport or the
+	// adapter made of it; OutcomeUnknown is kept, because the request may
+	// have been sent before the context ended.
+	if ctxErr := ctx.Err(); ctxErr != nil {
 		ce := fromContext(ctxErr)
 		e.Code, e.Retryable = ce.Code, false
-		if e.Err == nil {
-			e.Err = ctxErr
+		if !errors.Is(e, ctxErr) {
+			e.Err = errors.Join(e.Err, ctxErr)
+		}
+		if e.Message == "" {
+			e.Message = ce.Message
 		}
 	}
+	// Defence in depth: no string a provider supplied may carry a card number.
 	e.Message = scrubDigits(e.Message)
+	e.Field = scrubDigits(e.Field)
+	e.RequestID = scrubDigits(e.RequestID)
+	if len(e.ProviderCodes) > 0 {
+		codes := make([]string, len(e.ProviderCodes))
+		for i, pc := range e.ProviderCodes {
+			codes[i] = scrubDigits(pc)
+		}
+		e.ProviderCodes = codes
+	}
 	return e
 }
 
