@@ -146,6 +146,9 @@ type Error struct {
 	// provider even though no successful answer arrived (for example the
 	// connection broke after a create was sent). Reconcile before retrying.
 	OutcomeUnknown bool
+	// Attempts is how many times the Client sent the request, retries
+	// included (0 when it was refused before sending).
+	Attempts int
 	// MerchantReference echoes the request's merchant reference, when it had
 	// one, to help reconcile an operation whose outcome is unknown.
 	MerchantReference string
@@ -193,6 +196,9 @@ func (e *Error) Error() string {
 	}
 	if e.Retryable {
 		details = append(details, "retryable")
+	}
+	if e.Attempts > 1 {
+		details = append(details, strconv.Itoa(e.Attempts)+" attempts")
 	}
 	if len(details) > 0 {
 		b.WriteString(" (")
@@ -253,6 +259,9 @@ func (e *Error) LogValue() slog.Value {
 	}
 	if e.OutcomeUnknown {
 		attrs = append(attrs, slog.Bool("outcome_unknown", true))
+	}
+	if e.Attempts > 1 {
+		attrs = append(attrs, slog.Int("attempts", e.Attempts))
 	}
 	if e.Message != "" {
 		attrs = append(attrs, slog.String("message", e.Message))

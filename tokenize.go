@@ -25,6 +25,7 @@ type Client struct {
 	logger  *slog.Logger
 	now     func() time.Time
 	timeout time.Duration
+	retry   RetryPolicy
 }
 
 // Option configures a Client.
@@ -35,6 +36,7 @@ type options struct {
 	now        func() time.Time
 	timeout    time.Duration
 	httpClient *http.Client
+	retry      RetryPolicy
 }
 
 // WithLogger sets the logger for per-call debug records (operation,
@@ -71,6 +73,7 @@ func buildOptions(opts []Option) options {
 		logger:  slog.New(slog.DiscardHandler),
 		now:     time.Now,
 		timeout: DefaultTimeout,
+		retry:   DefaultRetryPolicy(),
 	}
 	for _, opt := range opts {
 		if opt != nil {
@@ -97,6 +100,7 @@ func newClient(p Provider, o options) *Client {
 		logger:  o.logger,
 		now:     o.now,
 		timeout: o.timeout,
+		retry:   o.retry,
 	}
 }
 
@@ -235,15 +239,48 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 	}
 	info := &callInfo{}
 	callCtx = context.WithValue(callCtx, callInfoKey{}, info)
-	res, err := fn(callCtx)
-	if err == nil && isNil(res) {
-		err = &Error{Code: Internal, Message: "provider returned neither a result nor an error"}
+	policy := c.retry
+	began := time.Now()
+	for attempt := 1; ; attempt++ {
+		res, err := fn(callCtx)
+		if err == nil && isNil(res) {
+			err = &Error{Code: Internal, Message: "provider returned neither a result nor an error"}
+		}
+		if err == nil {
+			return res, c.finish(ctx, op, start, nil, info)
+		}
+		e := c.classify(callCtx, err)
+		e.Attempts = attempt
+		if !e.Retryable || attempt >= policy.MaxAttempts {
+			return zero, c.finish(ctx, op, start, e, info)
+		}
+		delay := policy.backoff(attempt, e.RetryAfter)
+		if time.Since(began)+delay > policy.MaxElapsed || pastDeadline(callCtx, delay) {
+			return zero, c.finish(ctx, op, start, e, info)
+		}
+		c.logRetry(ctx, op, attempt, e, delay)
+		if !sleep(callCtx, delay) {
+			e = c.classify(callCtx, e)
+			return zero, c.finish(ctx, op, start, e, info)
+		}
 	}
-	var e *Error
-	if err != nil {
-		e = c.classify(callCtx, err)
+}
+
+// pastDeadline reports whether waiting d would outlast ctx's deadline.
+func pastDeadline(ctx context.Context, d time.Duration) bool {
+	dl, ok := ctx.Deadline()
+	return ok && time.Until(dl) <= d
+}
+
+func (c *Client) logRetry(ctx context.Context, op Operation, attempt int, e *Error, delay time.Duration) {
+	if c.logger.Enabled(ctx, slog.LevelDebug) {
+		c.logger.LogAttrs(ctx, slog.LevelDebug, "tokenize retry",
+			slog.String("op", op.String()),
+			slog.String("provider", c.name),
+			slog.Int("attempt", attempt),
+			slog.String("code", e.Code.String()),
+			slog.Duration("delay", delay))
 	}
-	return res, c.finish(ctx, op, start, e, info)
 }
 
 // ResponseInfo describes one HTTP response an adapter received.
