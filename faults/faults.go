@@ -1,0 +1,296 @@
+// Package faults injects network and server failures into an HTTP handler,
+// for the provider simulators and the tests that use them: latency, a
+// connection closed or reset before or during the response, 5xx and 429
+// answers with JSON or HTML bodies, truncated and oversized bodies, a wrong
+// Content-Type, and a response that stalls forever.
+//
+// An Injector wraps a handler; tests arm faults on it while it serves:
+//
+//	inj := faults.New()
+//	srv := httptest.NewServer(inj.Wrap(api))
+//	inj.Inject(faults.Fault{Kind: faults.Status, Status: 502, Body: "<html>Bad Gateway</html>", Times: 1})
+//
+// The package depends on nothing but the standard library, so the
+// simulators stay independent of the library they test.
+package faults
+
+import (
+	"bufio"
+	"bytes"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Kind is a class of fault.
+type Kind int
+
+// The fault kinds.
+const (
+	// Latency delays the response by Delay, then answers normally. The
+	// delay ends early if the client goes away.
+	Latency Kind = iota + 1
+	// Status answers with Status, Body, ContentType and RetryAfter instead
+	// of the real response.
+	Status
+	// Reset closes the connection without any response.
+	Reset
+	// ResetMidBody sends the real status and headers and half of the real
+	// body, then closes the connection.
+	ResetMidBody
+	// Truncated sends the real status and the first half of the real body
+	// with a Content-Length that matches what is sent, so the client reads
+	// a complete but cut-off body (truncated JSON).
+	Truncated
+	// Oversized answers 200 with a JSON body of Size bytes.
+	Oversized
+	// WrongContentType sends the real response labelled text/html.
+	WrongContentType
+	// Stall sends the status line and headers of a 200, then nothing, until
+	// the client gives up.
+	Stall
+)
+
+var kindNames = map[Kind]string{Latency: "latency", Status: "status", Reset: "reset",
+	ResetMidBody: "reset-mid-body", Truncated: "truncated", Oversized: "oversized",
+	WrongContentType: "wrong-content-type", Stall: "stall"}
+
+func (k Kind) String() string {
+	if n, ok := kindNames[k]; ok {
+		return n
+	}
+	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Fault describes one injected failure.
+type Fault struct {
+	Kind Kind
+	// Status, Body, ContentType and RetryAfter describe the answer of a
+	// Status fault. ContentType defaults to application/json.
+	Status      int
+	Body        string
+	ContentType string
+	RetryAfter  string
+	// Delay is the added latency of a Latency fault.
+	Delay time.Duration
+	// Size is the body size of an Oversized fault.
+	Size int
+	// AfterHandler runs the real handler before a Status or Reset fault
+	// replaces its response, so the request takes effect at the simulator
+	// and only the answer is lost (a gateway timing out after the provider
+	// processed the request). Faults that need the real response
+	// (ResetMidBody, Truncated, WrongContentType) always run it.
+	AfterHandler bool
+	// Times is how many matching requests the fault affects; 0 means every
+	// one until Clear.
+	Times int
+	// Method and PathPrefix restrict the fault to matching requests when
+	// set.
+	Method     string
+	PathPrefix string
+}
+
+func (f *Fault) matches(r *http.Request) bool {
+	return (f.Method == "" || strings.EqualFold(f.Method, r.Method)) &&
+		(f.PathPrefix == "" || strings.HasPrefix(r.URL.Path, f.PathPrefix))
+}
+
+// Injector wraps handlers with the faults armed on it. It is safe for
+// concurrent use.
+type Injector struct {
+	mu       sync.Mutex
+	armed    []*armed
+	requests atomic.Int64
+	injected atomic.Int64
+}
+
+type armed struct {
+	Fault
+	left int // remaining uses; <0 means unlimited
+}
+
+// New returns an Injector with no fault armed.
+func New() *Injector { return &Injector{} }
+
+// Inject arms f. Faults are consulted in the order they were armed; the
+// first that matches a request applies to it.
+func (i *Injector) Inject(f Fault) {
+	left := f.Times
+	if left == 0 {
+		left = -1
+	}
+	i.mu.Lock()
+	i.armed = append(i.armed, &armed{Fault: f, left: left})
+	i.mu.Unlock()
+}
+
+// Clear disarms every fault.
+func (i *Injector) Clear() {
+	i.mu.Lock()
+	i.armed = nil
+	i.mu.Unlock()
+}
+
+// Requests returns how many requests reached the wrapped handlers, faulted
+// or not.
+func (i *Injector) Requests() int64 { return i.requests.Load() }
+
+// Injected returns how many requests a fault was applied to.
+func (i *Injector) Injected() int64 { return i.injected.Load() }
+
+// take returns the fault to apply to r, consuming one use of it.
+func (i *Injector) take(r *http.Request) *Fault {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	for n, a := range i.armed {
+		if !a.matches(r) {
+			continue
+		}
+		f := a.Fault
+		if a.left > 0 {
+			a.left--
+			if a.left == 0 {
+				i.armed = append(i.armed[:n:n], i.armed[n+1:]...)
+			}
+		}
+		return &f
+	}
+	return nil
+}
+
+// Wrap returns h with the injector's faults applied. Every request is
+// counted, faulted or not.
+func (i *Injector) Wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		i.requests.Add(1)
+		f := i.take(r)
+		if f == nil {
+			h.ServeHTTP(w, r)
+			return
+		}
+		i.injected.Add(1)
+		apply(f, h, w, r)
+	})
+}
+
+func apply(f *Fault, h http.Handler, w http.ResponseWriter, r *http.Request) {
+	switch f.Kind {
+	case Latency:
+		select {
+		case <-time.After(f.Delay):
+		case <-r.Context().Done():
+			return
+		}
+		h.ServeHTTP(w, r)
+	case Status:
+		if f.AfterHandler {
+			h.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		ct := f.ContentType
+		if ct == "" {
+			ct = "application/json"
+		}
+		w.Header().Set("Content-Type", ct)
+		if f.RetryAfter != "" {
+			w.Header().Set("Retry-After", f.RetryAfter)
+		}
+		w.WriteHeader(f.Status)
+		_, _ = w.Write([]byte(f.Body))
+	case Reset:
+		if f.AfterHandler {
+			h.ServeHTTP(httptest.NewRecorder(), r)
+		}
+		abort(w, nil)
+	case ResetMidBody:
+		rec := record(h, r)
+		body := rec.Body.Bytes()
+		abort(w, func(buf *bufio.ReadWriter) {
+			writeHead(buf, rec.Code, rec.Header(), len(body))
+			_, _ = buf.Write(body[:len(body)/2])
+		})
+	case Truncated:
+		rec := record(h, r)
+		body := rec.Body.Bytes()[:rec.Body.Len()/2]
+		copyHeader(w.Header(), rec.Header())
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(body)
+	case Oversized:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(oversizedBody(f.Size))
+	case WrongContentType:
+		rec := record(h, r)
+		copyHeader(w.Header(), rec.Header())
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.WriteHeader(rec.Code)
+		_, _ = w.Write(rec.Body.Bytes())
+	case Stall:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusOK)
+		if fl, ok := w.(http.Flusher); ok {
+			fl.Flush()
+		}
+		<-r.Context().Done()
+	default:
+		h.ServeHTTP(w, r)
+	}
+}
+
+func record(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, r)
+	return rec
+}
+
+func copyHeader(dst, src http.Header) {
+	for k, v := range src {
+		dst[k] = v
+	}
+}
+
+// abort takes over the connection, optionally writes raw bytes, and closes
+// it with a TCP reset so the client sees the connection fail.
+func abort(w http.ResponseWriter, write func(*bufio.ReadWriter)) {
+	hj, ok := w.(http.Hijacker)
+	if !ok {
+		panic(http.ErrAbortHandler) // HTTP/2: the server resets the stream
+	}
+	conn, buf, err := hj.Hijack()
+	if err != nil {
+		return
+	}
+	if write != nil {
+		write(buf)
+		_ = buf.Flush()
+	}
+	if tc, ok := conn.(*net.TCPConn); ok {
+		_ = tc.SetLinger(0) // RST instead of FIN
+	}
+	_ = conn.Close()
+}
+
+func writeHead(buf *bufio.ReadWriter, code int, h http.Header, length int) {
+	_, _ = buf.WriteString("HTTP/1.1 " + strconv.Itoa(code) + " " + http.StatusText(code) + "\r\n")
+	h = h.Clone()
+	h.Set("Content-Length", strconv.Itoa(length))
+	_ = h.Write(buf)
+	_, _ = buf.WriteString("\r\n")
+}
+
+// oversizedBody is a syntactically valid JSON object of about n bytes.
+func oversizedBody(n int) []byte {
+	const prefix, suffix = `{"padding":"`, `"}`
+	pad := max(n-len(prefix)-len(suffix), 0)
+	var b bytes.Buffer
+	b.Grow(n)
+	b.WriteString(prefix)
+	b.Write(bytes.Repeat([]byte("x"), pad))
+	b.WriteString(suffix)
+	return b.Bytes()
+}
