@@ -179,3 +179,22 @@ func TestWithRetryPolicyDefaults(t *testing.T) {
 	assert.Equal(t, RetryPolicy{MaxAttempts: 5, InitialBackoff: d.InitialBackoff, MaxBackoff: d.MaxBackoff, MaxElapsed: d.MaxElapsed}, got)
 	assert.Equal(t, 1, RetryPolicy{MaxAttempts: -3}.withDefaults().MaxAttempts)
 }
+
+func TestRetriedDeleteThatFindsNothingSucceeded(t *testing.T) {
+	lost := &Error{Code: Unavailable, HTTPStatus: 502, Retryable: true}
+	gone := &Error{Code: NotFound, HTTPStatus: 404}
+	p := &scriptedProvider{script: []error{lost, gone}}
+	c := New(p, WithRetryPolicy(fastRetries))
+	require.NoError(t, c.DeletePaymentToken(context.Background(), "pt"), "the first attempt deleted it; its answer was lost")
+	assert.EqualValues(t, 2, p.calls.Load())
+
+	// A first-attempt NotFound is reported as such.
+	p = &scriptedProvider{script: []error{gone}}
+	c = New(p, WithRetryPolicy(fastRetries))
+	assert.ErrorIs(t, c.DeletePaymentToken(context.Background(), "pt"), ErrNotFound)
+
+	// After a throttled attempt (never processed), NotFound is genuine.
+	p = &scriptedProvider{script: []error{&Error{Code: RateLimited, Retryable: true}, gone}}
+	c = New(p, WithRetryPolicy(fastRetries))
+	assert.ErrorIs(t, c.DeletePaymentToken(context.Background(), "pt"), ErrNotFound)
+}

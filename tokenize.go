@@ -241,6 +241,7 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 	callCtx = context.WithValue(callCtx, callInfoKey{}, info)
 	policy := c.retry
 	began := time.Now()
+	earlierMayHaveApplied := false
 	for attempt := 1; ; attempt++ {
 		res, err := fn(callCtx)
 		if err == nil && isNil(res) {
@@ -251,6 +252,12 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 		}
 		e := c.classify(callCtx, err)
 		e.Attempts = attempt
+		if e.Code == NotFound && isDelete(op) && earlierMayHaveApplied {
+			// An earlier attempt's answer was lost, and it evidently
+			// deleted the token: the caller's goal holds.
+			return zero, c.finish(ctx, op, start, nil, info)
+		}
+		earlierMayHaveApplied = earlierMayHaveApplied || e.Code != RateLimited
 		if !e.Retryable || attempt >= policy.MaxAttempts {
 			return zero, c.finish(ctx, op, start, e, info)
 		}
@@ -265,6 +272,8 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 		}
 	}
 }
+
+func isDelete(op Operation) bool { return op == OpDeletePaymentToken || op == OpDeleteNetworkToken }
 
 // pastDeadline reports whether waiting d would outlast ctx's deadline.
 func pastDeadline(ctx context.Context, d time.Duration) bool {

@@ -16,7 +16,10 @@
 // what every provider must share: round trips return the same normalised
 // values, cryptograms are fresh, invalid input is refused before anything
 // is sent, unknown ids are NotFound, bad credentials are Unauthenticated,
-// cancellation is prompt, a Client is safe for concurrent use, and no card
+// cancellation is prompt, every network and server fault is classified with
+// the right Code, Retryable and OutcomeUnknown and retried exactly as the
+// retry policy says (a create is never sent twice), a Client is safe for
+// concurrent use and keeps working after any fault, and no card
 // number, CVV, DPAN, cryptogram or credential ever appears in a log line, an
 // error or fmt output (every case runs with a capturing debug logger).
 package conformance
@@ -34,6 +37,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/faults"
 )
 
 // Run runs the conformance suite against h.
@@ -71,6 +75,7 @@ func Run(t *testing.T, h Harness) {
 		t.Run("DeadlineInFlight", func(t *testing.T) { testDeadlineInFlight(t, h) })
 	})
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
+	t.Run("Faults", func(t *testing.T) { testFaults(t, h) })
 }
 
 // tc is one test case's environment.
@@ -83,10 +88,10 @@ type tc struct {
 	caps tokenize.Capabilities
 }
 
-func setup(t *testing.T, h Harness) *tc {
+func setup(t *testing.T, h Harness, opts ...tokenize.Option) *tc {
 	t.Helper()
 	rec := newRecorder()
-	env := h.New(t, rec.option())
+	env := h.New(t, append([]tokenize.Option{rec.option()}, opts...)...)
 	require.NotNil(t, env, "Harness.New returned nil")
 	require.NotNil(t, env.Client, "Env.Client is nil")
 	require.Equal(t, h.Provider, env.Client.Provider(), "Client.Provider()")
@@ -115,6 +120,17 @@ func (c *tc) assertNothingSent(before int64, what string) {
 	if before >= 0 {
 		assert.Equal(c.t, before, c.env.Sim.Requests(), "%s: a request reached the provider", what)
 	}
+}
+
+// slow makes every response take slowResponses until the test ends.
+func (c *tc) slow() {
+	c.t.Helper()
+	inj := c.env.Sim.Faults()
+	if inj == nil {
+		c.t.Skip("the simulator has no fault injection")
+	}
+	inj.Inject(faults.Fault{Kind: faults.Latency, Delay: slowResponses})
+	c.t.Cleanup(inj.Clear)
 }
 
 func (c *tc) skipUnlessSim() {
@@ -165,7 +181,11 @@ func (c *tc) noteToken(nt *tokenize.NetworkToken) {
 }
 
 func (c *tc) cryptogram(id string, tt tokenize.TransactionType) (*tokenize.Cryptogram, error) {
-	cg, err := c.env.Client.RequestCryptogram(c.ctx, tokenize.CryptogramRequest{NetworkTokenID: id, TransactionType: tt})
+	return c.cryptogramCtx(c.ctx, id, tt)
+}
+
+func (c *tc) cryptogramCtx(ctx context.Context, id string, tt tokenize.TransactionType) (*tokenize.Cryptogram, error) {
+	cg, err := c.env.Client.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: id, TransactionType: tt})
 	if cg != nil {
 		c.rec.sensitive("cryptogram", cg.Value.Reveal())
 		c.rec.sensitive("DPAN", cg.Number.Reveal())
@@ -816,8 +836,7 @@ func testCanceledInFlight(t *testing.T, h Harness) {
 	c := setup(t, h)
 	c.skipUnlessSim()
 	c.requireOp(tokenize.OpCreatePaymentToken)
-	c.env.Sim.SetLatency(slowResponses)
-	defer c.env.Sim.SetLatency(0)
+	c.slow()
 
 	card := h.Fixtures.VisaCard
 	t.Run("Create", func(t *testing.T) {
@@ -852,8 +871,7 @@ func testDeadlineInFlight(t *testing.T, h Harness) {
 	c := setup(t, h)
 	c.skipUnlessSim()
 	c.requireOp(tokenize.OpGetPaymentToken)
-	c.env.Sim.SetLatency(slowResponses)
-	defer c.env.Sim.SetLatency(0)
+	c.slow()
 	ctx, cancel := context.WithTimeout(context.Background(), cancelAfter)
 	defer cancel()
 	start := time.Now()

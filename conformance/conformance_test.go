@@ -8,10 +8,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/conformance"
+	"github.com/tokenize-go/tokenize/faults"
 )
 
 // The suite's own test runs it against memProvider, an in-memory reference
@@ -78,10 +78,9 @@ func fullCaps() tokenize.Capabilities {
 	}
 }
 
-// memSim is the provider's "server": state, a request counter and latency.
+// memSim is the provider's "server": state and a request counter.
 type memSim struct {
 	requests atomic.Int64
-	latency  atomic.Int64
 	mu       sync.Mutex
 	payments map[string]tokenize.Card
 	banks    sync.Map
@@ -94,8 +93,11 @@ type memNT struct {
 	tokenize.NetworkToken
 }
 
-func (s *memSim) Requests() int64            { return s.requests.Load() }
-func (s *memSim) SetLatency(d time.Duration) { s.latency.Store(int64(d)) }
+func (s *memSim) Requests() int64 { return s.requests.Load() }
+
+// Faults returns nil: memProvider has no HTTP to inject faults into, so the
+// in-flight and fault cases run only against the HTTP simulators.
+func (s *memSim) Faults() *faults.Injector { return nil }
 func (s *memSim) SetNetworkTokenState(id string, st tokenize.NetworkTokenState) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -116,16 +118,12 @@ type memProvider struct {
 func (p *memProvider) Name() string                        { return "mem" }
 func (p *memProvider) Capabilities() tokenize.Capabilities { return p.caps }
 
-// enter counts a request, waits the simulated latency and checks
-// credentials, the way an HTTP round trip would.
+// enter counts a request and checks credentials, the way an HTTP round
+// trip would.
 func (p *memProvider) enter(ctx context.Context, create bool) error {
 	p.sim.requests.Add(1)
-	if d := time.Duration(p.sim.latency.Load()); d > 0 {
-		select {
-		case <-time.After(d):
-		case <-ctx.Done():
-			return &tokenize.Error{Code: tokenize.Canceled, OutcomeUnknown: create, Err: ctx.Err()}
-		}
+	if err := ctx.Err(); err != nil {
+		return &tokenize.Error{Code: tokenize.Canceled, OutcomeUnknown: create, Err: err}
 	}
 	if p.key != memKey {
 		return &tokenize.Error{Code: tokenize.Unauthenticated, HTTPStatus: 401}

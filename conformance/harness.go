@@ -2,9 +2,9 @@ package conformance
 
 import (
 	"testing"
-	"time"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/faults"
 )
 
 // Harness connects the suite to one provider: a simulator in-process, or a
@@ -50,10 +50,12 @@ type Env struct {
 type Simulator interface {
 	// Requests returns how many HTTP requests the simulator has received,
 	// on every endpoint (the suite uses it to prove that invalid input sends
-	// nothing and that retries happen exactly as the policy says).
+	// nothing).
 	Requests() int64
-	// SetLatency delays every response by d (0 restores immediate answers).
-	SetLatency(d time.Duration)
+	// Faults returns the injector wrapping the simulator's handler, through
+	// which the suite adds latency and failures; its Injected count proves
+	// that retries happen exactly as the policy says.
+	Faults() *faults.Injector
 	// SetNetworkTokenState forces the state of a network token, as an
 	// issuer or cardholder action would (suspend, reactivate).
 	SetNetworkTokenState(id string, state tokenize.NetworkTokenState) error
