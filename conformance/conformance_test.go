@@ -98,6 +98,7 @@ func (s *memSim) Requests() int64 { return s.requests.Load() }
 // Faults returns nil: memProvider has no HTTP to inject faults into, so the
 // in-flight and fault cases run only against the HTTP simulators.
 func (s *memSim) Faults() *faults.Injector { return nil }
+func (s *memSim) Connections() int64       { return 0 }
 func (s *memSim) SetNetworkTokenState(id string, st tokenize.NetworkTokenState) error {
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -1,6 +1,8 @@
 package conformance
 
 import (
+	"context"
+	"net/http"
 	"testing"
 
 	"github.com/tokenize-go/tokenize"
@@ -39,6 +41,12 @@ type Env struct {
 	Secrets []string
 	// Sim controls the simulator; nil in live mode.
 	Sim Simulator
+	// Baseline, when non-nil, returns a minimal hand-written client
+	// (net/http + encoding/json, no tokenize code) that performs the same
+	// HTTP exchanges as Client against the same server. RunBenchmarks runs
+	// it side by side with Client to measure what the library adds. Nil in
+	// live mode.
+	Baseline func(hc *http.Client) Baseline
 	// NewTemporaryToken creates a single-use client-side token for card, as
 	// a browser SDK would, for providers declaring TemporaryTokens. Nil
 	// otherwise.
@@ -59,6 +67,23 @@ type Simulator interface {
 	// SetNetworkTokenState forces the state of a network token, as an
 	// issuer or cardholder action would (suspend, reactivate).
 	SetNetworkTokenState(id string, state tokenize.NetworkTokenState) error
+	// Connections returns how many TCP connections clients have opened to
+	// the simulator; load tests use it to prove connections are reused.
+	Connections() int64
+}
+
+// Baseline is the hand-written reference client RunBenchmarks compares the
+// Client with. Each method performs exactly the HTTP exchange (method,
+// path, headers, JSON body, response decoding into plain structs) that the
+// provider's adapter performs for the same operation, with the fixture
+// card VisaCard, and returns the id it created where there is one. It
+// validates nothing, maps nothing and never retries: it is the floor.
+type Baseline interface {
+	CreatePaymentToken(ctx context.Context) (id string, err error)
+	GetPaymentToken(ctx context.Context, id string) error
+	ProvisionNetworkToken(ctx context.Context, paymentTokenID string) (id string, err error)
+	GetNetworkToken(ctx context.Context, id string) error
+	RequestCryptogram(ctx context.Context, networkTokenID string) error
 }
 
 // Fixtures are provider-recognised test data.

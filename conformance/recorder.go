@@ -26,10 +26,15 @@ type recorder struct {
 
 func newRecorder() *recorder {
 	r := &recorder{secrets: map[string]string{}}
-	// Durations are dropped: their digits could collide with a short CVV
-	// and they carry no data of the caller's.
+	// Times and durations are dropped: their digits (milliseconds,
+	// nanoseconds) could collide with a short CVV and they carry no data of
+	// the caller's.
 	drop := func(_ []string, a slog.Attr) slog.Attr {
-		if a.Key == "duration" {
+		switch a.Value.Kind() {
+		case slog.KindDuration, slog.KindTime:
+			return slog.Attr{}
+		}
+		if a.Key == "duration" || a.Key == slog.TimeKey {
 			return slog.Attr{}
 		}
 		return a

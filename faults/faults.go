@@ -17,6 +17,7 @@ package faults
 import (
 	"bufio"
 	"bytes"
+	"io"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -181,6 +182,7 @@ func (i *Injector) Wrap(h http.Handler) http.Handler {
 func apply(f *Fault, h http.Handler, w http.ResponseWriter, r *http.Request) {
 	switch f.Kind {
 	case Latency:
+		bufferBody(r)
 		select {
 		case <-time.After(f.Delay):
 		case <-r.Context().Done():
@@ -231,6 +233,7 @@ func apply(f *Fault, h http.Handler, w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(rec.Body.Bytes())
 	case Stall:
+		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)
 		if fl, ok := w.(http.Flusher); ok {
@@ -240,6 +243,15 @@ func apply(f *Fault, h http.Handler, w http.ResponseWriter, r *http.Request) {
 	default:
 		h.ServeHTTP(w, r)
 	}
+}
+
+// bufferBody reads the request body before a delay, as a real server's
+// front end would: a client that gives up mid-delay must not leave the
+// server goroutine blocked on a half-read body (which would hold up Close).
+func bufferBody(r *http.Request) {
+	b, _ := io.ReadAll(r.Body)
+	_ = r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(b))
 }
 
 func record(h http.Handler, r *http.Request) *httptest.ResponseRecorder {
