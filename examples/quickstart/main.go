@@ -1,0 +1,409 @@
+// Command quickstart runs the whole tokenize lifecycle against every
+// provider through the one neutral API, and prints what each step returned,
+// side by side, with masked values only.
+//
+// With no flags it needs nothing: it starts the Nuvei and Checkout.com
+// simulators in-process on loopback and opens one Client per provider from
+// the configuration each simulator describes.
+//
+//	go run ./examples/quickstart               # both simulators, a table
+//	go run ./examples/quickstart -provider nuvei
+//	go run ./examples/quickstart -v            # plus the Client's debug logs (redacted)
+//	go run ./examples/quickstart -json         # one JSON record per step
+//	go run ./examples/quickstart -config sandbox.json   # a real sandbox
+//
+// A -config file is a tokenize configuration (see tokenize.LoadConfig):
+// ${NAME} references are expanded from the environment, so credentials stay
+// out of the file. -config may be repeated to run several providers. The
+// test card defaults to the simulator's Visa test card of that provider;
+// -pan overrides it for a sandbox with other test cards.
+//
+// The exit status is 0 only if every step did what it should: succeeded,
+// or (for the deliberate validation error and unsupported operation)
+// failed with the expected code.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tokenize-go/tokenize"
+	_ "github.com/tokenize-go/tokenize/providers/checkout" // registers "checkout"
+	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
+	_ "github.com/tokenize-go/tokenize/providers/nuvei" // registers "nuvei"
+	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+)
+
+// target is one provider to run the lifecycle against.
+type target struct {
+	name string
+	cfg  tokenize.Config
+	pan  string
+}
+
+// record is the outcome of one step, as printed by -json.
+type record struct {
+	Provider string `json:"provider"`
+	Step     string `json:"step"`
+	OK       bool   `json:"ok"`
+	// Code is the error's tokenize code, when the step returned an error
+	// (expected or not).
+	Code string `json:"code,omitempty"`
+	// Detail is what the step returned, masked.
+	Detail string `json:"detail"`
+}
+
+// configFlags collects repeated -config flags.
+type configFlags []string
+
+func (c *configFlags) String() string     { return strings.Join(*c, ",") }
+func (c *configFlags) Set(v string) error { *c = append(*c, v); return nil }
+
+func main() {
+	var configs configFlags
+	flag.Var(&configs, "config", "tokenize config `file` (JSON, ${ENV} expanded); repeatable; default: the built-in simulators")
+	provider := flag.String("provider", "", "run only this `provider`")
+	pan := flag.String("pan", "", "test card number to use instead of the simulator's Visa test card")
+	verbose := flag.Bool("v", false, "print the Client's debug logs (redacted) to stderr")
+	asJSON := flag.Bool("json", false, "print one JSON record per step instead of a table")
+	flag.Parse()
+
+	if err := run(os.Stdout, configs, *provider, *pan, *verbose, *asJSON); err != nil {
+		fmt.Fprintln(os.Stderr, "quickstart:", err)
+		os.Exit(1)
+	}
+}
+
+func run(out io.Writer, configs []string, only, pan string, verbose, asJSON bool) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	targets, stop, err := targetsFor(configs)
+	if err != nil {
+		return err
+	}
+	defer stop()
+
+	logger := slog.New(slog.DiscardHandler)
+	if verbose {
+		logger = slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	}
+
+	var results [][]record
+	var names []string
+	for _, t := range targets {
+		if only != "" && t.name != only {
+			continue
+		}
+		if pan != "" {
+			t.pan = pan
+		}
+		c, err := tokenize.Open(ctx, t.cfg, tokenize.WithLogger(logger))
+		if err != nil {
+			return fmt.Errorf("open %s: %w", t.name, err)
+		}
+		names = append(names, t.name)
+		results = append(results, lifecycle(ctx, c, t.pan))
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("no provider named %q (have: %s)", only, strings.Join(targetNames(targets), ", "))
+	}
+
+	if asJSON {
+		enc := json.NewEncoder(out)
+		for _, rs := range results {
+			for _, r := range rs {
+				if err := enc.Encode(r); err != nil {
+					return err
+				}
+			}
+		}
+	} else {
+		printTable(out, names, results)
+	}
+
+	failed := 0
+	for _, rs := range results {
+		for _, r := range rs {
+			if !r.OK {
+				failed++
+			}
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d step(s) failed", failed)
+	}
+	return nil
+}
+
+// targetsFor returns the providers to run: the built-in simulators, or the
+// given config files. stop shuts the simulators down.
+func targetsFor(configs []string) (targets []target, stop func(), err error) {
+	if len(configs) == 0 {
+		nv := nuveisim.NewServer()
+		co := checkoutsim.NewServer()
+		return []target{
+				{name: "nuvei", cfg: nv.Config(), pan: nuveisim.VisaPAN},
+				{name: "checkout", cfg: co.Config(), pan: checkoutsim.VisaPAN},
+			}, func() {
+				nv.Close()
+				co.Close()
+			}, nil
+	}
+	defaultPAN := map[string]string{"nuvei": nuveisim.VisaPAN, "checkout": checkoutsim.VisaPAN}
+	for _, path := range configs {
+		cfg, err := tokenize.LoadConfig(path)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets = append(targets, target{name: cfg.Provider, cfg: cfg, pan: defaultPAN[cfg.Provider]})
+	}
+	return targets, func() {}, nil
+}
+
+func targetNames(ts []target) []string {
+	var n []string
+	for _, t := range ts {
+		n = append(n, t.name)
+	}
+	return n
+}
+
+// lifecycle runs every step against one Client and records each outcome.
+// Later steps use what earlier ones created; a step whose input is missing
+// because an earlier one failed fails too, saying why.
+func lifecycle(ctx context.Context, c *tokenize.Client, pan string) []record {
+	caps := c.Capabilities()
+	now := time.Now()
+	card := tokenize.Card{
+		Number:      tokenize.PAN(pan),
+		ExpiryMonth: 12,
+		ExpiryYear:  now.Year() + 3,
+		CVV:         "123",
+		HolderName:  "Ada Lovelace",
+	}
+	var rs []record
+	add := func(step string, detail string, err error, expect tokenize.Code) {
+		r := record{Provider: c.Provider(), Step: step, Detail: detail}
+		if err != nil {
+			r.Code = tokenize.CodeOf(err).String()
+			r.Detail = strings.TrimSpace(detail + " " + err.Error())
+		}
+		r.OK = tokenize.CodeOf(err) == expect
+		if expect != tokenize.OK && r.OK {
+			r.Detail = "expected " + expect.String() + ": " + r.Detail
+		}
+		rs = append(rs, r)
+	}
+	skip := func(step, why string) {
+		rs = append(rs, record{Provider: c.Provider(), Step: step, OK: true, Detail: "skipped: " + why})
+	}
+
+	// 1. Tokenize the card and read it back.
+	pt, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{
+		Card:              &card,
+		MerchantReference: fmt.Sprintf("quickstart-%d", now.UnixNano()),
+		UsageIntent:       tokenize.UsageUnscheduled,
+	})
+	add("create payment token", describePaymentToken(pt), err, tokenize.OK)
+	if pt != nil {
+		got, err := c.GetPaymentToken(ctx, pt.ID)
+		add("get payment token", describePaymentToken(got), err, tokenize.OK)
+	} else {
+		add("get payment token", "", errNoInput("payment token"), tokenize.OK)
+	}
+
+	// 2. Provision a network token from it (or from the card, if that is
+	// all the provider offers), read it, and ask for a cryptogram.
+	var nt *tokenize.NetworkToken
+	switch {
+	case caps.ProvisionFromPaymentToken && pt != nil:
+		nt, err = c.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: pt.ID})
+	case caps.ProvisionFromPaymentToken:
+		err = errNoInput("payment token")
+	default:
+		nt, err = c.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{Card: &card})
+	}
+	add("provision network token", describeNetworkToken(nt), err, tokenize.OK)
+	if nt != nil {
+		got, err := c.GetNetworkToken(ctx, nt.ID)
+		add("get network token", describeNetworkToken(got), err, tokenize.OK)
+		cg, err := c.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: nt.ID, TransactionType: tokenize.ECommerce})
+		add("request cryptogram", describeCryptogram(cg), err, tokenize.OK)
+	} else {
+		add("get network token", "", errNoInput("network token"), tokenize.OK)
+		add("request cryptogram", "", errNoInput("network token"), tokenize.OK)
+	}
+
+	// 3. Delete, where the provider supports it.
+	switch {
+	case !caps.Supports(tokenize.OpDeleteNetworkToken):
+		skip("delete network token", "not supported by "+c.Provider())
+	case nt == nil:
+		add("delete network token", "", errNoInput("network token"), tokenize.OK)
+	default:
+		err := c.DeleteNetworkToken(ctx, tokenize.DeleteNetworkTokenRequest{
+			ID: nt.ID, InitiatedBy: tokenize.InitiatedByTokenRequestor, Reason: tokenize.ReasonOther,
+		})
+		add("delete network token", "deleted "+nt.ID, err, tokenize.OK)
+	}
+	switch {
+	case !caps.Supports(tokenize.OpDeletePaymentToken):
+		skip("delete payment token", "not supported by "+c.Provider())
+	case pt == nil:
+		add("delete payment token", "", errNoInput("payment token"), tokenize.OK)
+	default:
+		err := c.DeletePaymentToken(ctx, pt.ID)
+		add("delete payment token", "deleted "+pt.ID, err, tokenize.OK)
+	}
+
+	// 4. A deliberate validation error: the Client refuses a card number
+	// with a bad check digit before anything is sent.
+	bad := card
+	bad.Number = tokenize.PAN(badCheckDigit(pan))
+	_, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &bad})
+	add("invalid card (expected error)", "", err, tokenize.InvalidArgument)
+
+	// 5. A deliberate unsupported request.
+	const unsupportedStep = "unsupported request (expected error)"
+	what, err := unsupported(ctx, c, &card)
+	if what == "" {
+		skip(unsupportedStep, c.Provider()+" declares every operation")
+	} else {
+		add(unsupportedStep, what, err, tokenize.Unsupported)
+	}
+	return rs
+}
+
+// unsupported calls something the provider does not declare: an
+// operation, a temporary token, a transaction type or a payment method, in
+// that order of preference. It returns "" if the provider declares all.
+func unsupported(ctx context.Context, c *tokenize.Client, card *tokenize.Card) (string, error) {
+	caps := c.Capabilities()
+	const id = "qs_unknown"
+	for _, op := range tokenize.Operations() {
+		if caps.Supports(op) {
+			continue
+		}
+		var err error
+		switch op {
+		case tokenize.OpCreatePaymentToken:
+			_, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: card})
+		case tokenize.OpGetPaymentToken:
+			_, err = c.GetPaymentToken(ctx, id)
+		case tokenize.OpDeletePaymentToken:
+			err = c.DeletePaymentToken(ctx, id)
+		case tokenize.OpProvisionNetworkToken:
+			_, err = c.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{Card: card})
+		case tokenize.OpGetNetworkToken:
+			_, err = c.GetNetworkToken(ctx, id)
+		case tokenize.OpDeleteNetworkToken:
+			err = c.DeleteNetworkToken(ctx, tokenize.DeleteNetworkTokenRequest{
+				ID: id, InitiatedBy: tokenize.InitiatedByTokenRequestor, Reason: tokenize.ReasonOther,
+			})
+		case tokenize.OpRequestCryptogram:
+			_, err = c.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: id, TransactionType: tokenize.ECommerce})
+		}
+		return op.String(), err
+	}
+	if !caps.TemporaryTokens {
+		_, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: "tmp_quickstart"})
+		return "temporary token", err
+	}
+	for _, tt := range []tokenize.TransactionType{tokenize.ECommerce, tokenize.Recurring, tokenize.PointOfSale, tokenize.AccountFunding} {
+		if !caps.SupportsTransactionType(tt) {
+			_, err := c.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: id, TransactionType: tt})
+			return "cryptogram " + tt.String(), err
+		}
+	}
+	return "", nil
+}
+
+func errNoInput(what string) error {
+	return &tokenize.Error{Code: tokenize.FailedPrecondition, Message: "no " + what + ": an earlier step failed"}
+}
+
+// badCheckDigit returns pan with its last digit changed, so that it fails
+// the Luhn check.
+func badCheckDigit(pan string) string {
+	if pan == "" {
+		return "4242424242424241"
+	}
+	last := pan[len(pan)-1]
+	return pan[:len(pan)-1] + string('0'+(last-'0'+1)%10)
+}
+
+func describePaymentToken(pt *tokenize.PaymentToken) string {
+	if pt == nil {
+		return ""
+	}
+	if pt.Card == nil {
+		return pt.ID
+	}
+	return fmt.Sprintf("%s %s %s %02d/%d", pt.ID, pt.Card.Brand, pt.Card.MaskedNumber, pt.Card.ExpiryMonth, pt.Card.ExpiryYear)
+}
+
+func describeNetworkToken(nt *tokenize.NetworkToken) string {
+	if nt == nil {
+		return ""
+	}
+	existed := ""
+	if nt.AlreadyExisted {
+		existed = " (existing)"
+	}
+	return fmt.Sprintf("%s %s %s dpan %v%s", nt.ID, nt.Scheme, nt.State, nt.Number, existed)
+}
+
+func describeCryptogram(cg *tokenize.Cryptogram) string {
+	if cg == nil {
+		return ""
+	}
+	return fmt.Sprintf("cryptogram %v eci %s", cg.Value, cg.ECI)
+}
+
+// printTable prints one row per step and one column per provider.
+func printTable(out io.Writer, names []string, results [][]record) {
+	tw := tabwriter.NewWriter(out, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "STEP\t%s\n", strings.ToUpper(strings.Join(names, "\t")))
+	rows := 0
+	for _, rs := range results {
+		rows = max(rows, len(rs))
+	}
+	// Every provider runs the same steps in the same order.
+	for i := range rows {
+		step := ""
+		cells := make([]string, len(results))
+		for j, rs := range results {
+			if i < len(rs) {
+				step = rs[i].Step
+				cells[j] = cell(rs[i])
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\n", step, strings.Join(cells, "\t"))
+	}
+	_ = tw.Flush()
+}
+
+func cell(r record) string {
+	mark := "ok  "
+	if !r.OK {
+		mark = "FAIL"
+	}
+	d := r.Detail
+	if r.Code != "" && !strings.HasPrefix(d, "expected") {
+		d = r.Code + ": " + d
+	}
+	const width = 60
+	if r := []rune(d); len(r) > width {
+		d = string(r[:width-1]) + "…"
+	}
+	return mark + " " + d
+}
