@@ -152,6 +152,7 @@ func testFaults(t *testing.T, h Harness) {
 					t.Skip("the simulator has no fault injection")
 				}
 				t.Cleanup(inj.Clear)
+				c.warm()
 				for _, op := range c.faultOps() {
 					t.Run(op.op.String(), func(t *testing.T) {
 						oc := c.with(t)
@@ -178,13 +179,18 @@ func runFault(c *tc, inj *faults.Injector, fc faultCase, op faultOp, persistent 
 		ctx, cancel = context.WithTimeout(ctx, stallTimeout)
 		defer cancel()
 	}
-	before := inj.Injected()
+	before, beforeInapplicable := inj.Injected(), inj.Inapplicable()
 	inj.Inject(f)
 	start := time.Now()
 	err := call(ctx)
 	elapsed := time.Since(start)
 	inj.Clear()
 	injected := inj.Injected() - before
+	if inj.Inapplicable() > beforeInapplicable {
+		// The operation's answer has no body (a 204), so there is nothing
+		// to truncate or cut: the fault cannot happen to it.
+		t.Skipf("%s does not apply to %s: its response has no body", fc.name, op.op)
+	}
 
 	maxAttempts := faultPolicy.MaxAttempts
 	retrySafe := fc.retried && (op.safe || fc.notProcessed)
