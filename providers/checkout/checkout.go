@@ -88,29 +88,44 @@ const requestIDHeader = "Cko-Request-Id"
 
 func init() { tokenize.Register(Name, open) }
 
-// Settings are the adapter's settings (tokenize.Config.Settings). See the
-// package documentation for their JSON form.
+// Settings are the adapter's settings (tokenize.Config.Settings), as
+// documented in the package overview.
 type Settings struct {
 	// Environment is "sandbox" (default) or "production".
-	Environment string `json:"environment"`
+	Environment string
 	// ClientID is the OAuth access key id (cli_...). Required.
-	ClientID string `json:"client_id"`
+	ClientID string
 	// ClientSecret is the OAuth access key secret. Required.
-	ClientSecret tokenize.Secret `json:"client_secret"`
+	ClientSecret tokenize.Secret
 	// PublicKey (pk_...) authenticates POST /tokens. Without it raw cards
 	// cannot be tokenized (Capabilities omits KindCard).
-	PublicKey tokenize.Secret `json:"public_key"`
+	PublicKey tokenize.Secret
 	// SecretKey (sk_...), when set, authenticates /instruments calls
 	// instead of an OAuth access token. Network tokens always use OAuth.
-	SecretKey tokenize.Secret `json:"secret_key"`
+	SecretKey tokenize.Secret
 	// BaseURL overrides the API host.
-	BaseURL string `json:"base_url"`
+	BaseURL string
 	// TokenURL overrides the OAuth token endpoint.
-	TokenURL string `json:"token_url"`
+	TokenURL string
 	// AllowInsecureHTTP permits plain http URLs to non-loopback hosts.
-	AllowInsecureHTTP bool `json:"allow_insecure_http"`
-	// Timeout bounds each operation, token request included.
-	Timeout httpx.Duration `json:"timeout"`
+	AllowInsecureHTTP bool
+	// Timeout bounds each operation, token request included: a Go
+	// duration string such as "30s" (read with httpx.Duration). Zero means
+	// the Client's own timeout alone applies.
+	Timeout time.Duration
+}
+
+// settingsJSON is Settings as written in a configuration file.
+type settingsJSON struct {
+	Environment       string          `json:"environment"`
+	ClientID          string          `json:"client_id"`
+	ClientSecret      tokenize.Secret `json:"client_secret"`
+	PublicKey         tokenize.Secret `json:"public_key"`
+	SecretKey         tokenize.Secret `json:"secret_key"`
+	BaseURL           string          `json:"base_url"`
+	TokenURL          string          `json:"token_url"`
+	AllowInsecureHTTP bool            `json:"allow_insecure_http"`
+	Timeout           json.RawMessage `json:"timeout"`
 }
 
 // provider implements tokenize.Provider for Checkout.com.
@@ -128,9 +143,21 @@ type provider struct {
 }
 
 func open(_ context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (tokenize.Provider, error) {
-	var s Settings
-	if err := tokenize.DecodeSettings(raw, &s); err != nil {
+	var sj settingsJSON
+	if err := tokenize.DecodeSettings(raw, &sj); err != nil {
 		return nil, err
+	}
+	s := Settings{
+		Environment: sj.Environment, ClientID: sj.ClientID, ClientSecret: sj.ClientSecret,
+		PublicKey: sj.PublicKey, SecretKey: sj.SecretKey, BaseURL: sj.BaseURL, TokenURL: sj.TokenURL,
+		AllowInsecureHTTP: sj.AllowInsecureHTTP,
+	}
+	if len(sj.Timeout) > 0 && string(sj.Timeout) != "null" {
+		var d httpx.Duration
+		if err := d.UnmarshalJSON(sj.Timeout); err != nil {
+			return nil, tokenize.InvalidSetting("timeout", err.Error())
+		}
+		s.Timeout = time.Duration(d)
 	}
 	return newProvider(s, opts.HTTPClient)
 }
@@ -190,7 +217,7 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 		clientSecret: s.ClientSecret,
 		publicKey:    s.PublicKey,
 		secretKey:    s.SecretKey,
-		timeout:      time.Duration(s.Timeout),
+		timeout:      s.Timeout,
 	}
 	p.tokens = &tokenSource{p: p, now: time.Now}
 	p.caps = capabilities(p.publicKey != "")

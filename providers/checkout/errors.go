@@ -105,6 +105,12 @@ func apiError(resp *httpx.Response) *tokenize.Error {
 			e.Message = b.ErrorType
 		}
 	}
+	if resp.Status == http.StatusUnsupportedMediaType {
+		// The adapter always sends JSON: a 415 means the request was
+		// altered on the way (a proxy) or the adapter is wrong, not that
+		// the caller's input was.
+		e.Code = tokenize.Internal
+	}
 	if resp.Status < 500 && resp.Status != http.StatusTooManyRequests {
 		switch {
 		case hasCode(e.ProviderCodes, codeTokenStateInvalid):

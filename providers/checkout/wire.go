@@ -361,7 +361,8 @@ func timeOpt(s string) (time.Time, bool) {
 	if err != nil {
 		return time.Time{}, false
 	}
-	return t, true
+	// The instant is what matters; UTC keeps values comparable.
+	return t.UTC(), true
 }
 
 func allDigits(s string) bool {
