@@ -162,6 +162,17 @@ func open(_ context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (to
 	return newProvider(s, opts.HTTPClient)
 }
 
+// New returns the adapter built from s, for use with tokenize.New when
+// settings do not come from a configuration file. opts.HTTPClient replaces
+// the default HTTP client. Errors name the offending setting.
+func New(s Settings, opts tokenize.OpenOptions) (tokenize.Provider, error) {
+	p, err := newProvider(s, opts.HTTPClient)
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
 func newProvider(s Settings, hc *http.Client) (*provider, error) {
 	env := strings.ToLower(strings.TrimSpace(s.Environment))
 	if env == "" {
