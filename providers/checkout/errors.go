@@ -88,21 +88,23 @@ func FieldOf(codes []string) string {
 // order, the Field and the request id; a few codes refine the Code.
 func apiError(resp *httpx.Response) *tokenize.Error {
 	e := httpx.StatusError(resp)
+	e.RequestID = safeID(e.RequestID)
 	if len(resp.Body) > 0 {
 		e.SetProviderBody(resp.Body)
 	}
 	var b errorBody
 	body := bytes.TrimSpace(resp.Body)
 	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &b) == nil {
-		e.ProviderCodes = nonEmpty(b.ErrorCodes)
-		if len(e.ProviderCodes) == 0 && b.ErrorType != "" {
-			e.ProviderCodes = []string{b.ErrorType}
+		e.ProviderCodes = safeCodes(b.ErrorCodes)
+		errorType := safeCode(b.ErrorType)
+		if len(e.ProviderCodes) == 0 && errorType != "" {
+			e.ProviderCodes = []string{errorType}
 		}
 		if e.RequestID == "" {
-			e.RequestID = b.RequestID
+			e.RequestID = safeID(b.RequestID)
 		}
-		if b.ErrorType != "" {
-			e.Message = b.ErrorType
+		if errorType != "" {
+			e.Message = errorType
 		}
 	}
 	if resp.Status == http.StatusUnsupportedMediaType {
@@ -139,8 +141,8 @@ func oauthError(resp *httpx.Response) *tokenize.Error {
 	}
 	var b oauthErrorBody
 	body := bytes.TrimSpace(resp.Body)
-	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &b) == nil && b.Error != "" {
-		e.ProviderCodes = []string{b.Error}
+	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &b) == nil && safeCode(b.Error) != "" {
+		e.ProviderCodes = []string{safeCode(b.Error)}
 	}
 	if resp.Status >= 500 || resp.Status == http.StatusTooManyRequests {
 		return e
@@ -176,12 +178,63 @@ func hasCode(codes []string, c string) bool {
 	return false
 }
 
-func nonEmpty(codes []string) []string {
+// Provider strings copied into errors are checked, so that an error body
+// echoing request data (a card number, a CVV) cannot carry it into an
+// error message or a log line. Checkout's codes are snake_case words and
+// its request ids short alphanumerics.
+const (
+	maxCodeLen   = 100
+	maxCodeDigit = 2  // a longer digit run in a code is echoed data, not a code
+	maxIDDigits  = 11 // a request id never holds a card-number-length digit run
+)
+
+// safeCodes keeps the well-formed codes, in order.
+func safeCodes(codes []string) []string {
 	var out []string
 	for _, c := range codes {
-		if c != "" {
+		if c = safeCode(c); c != "" {
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// safeCode returns c if it looks like an error code, else "".
+func safeCode(c string) string {
+	if !safeToken(c, maxCodeDigit) {
+		return ""
+	}
+	return c
+}
+
+// safeID returns id if it looks like a request id, else "".
+func safeID(id string) string {
+	if !safeToken(id, maxIDDigits) {
+		return ""
+	}
+	return id
+}
+
+// safeToken accepts 1 to maxCodeLen characters of [A-Za-z0-9_.:-] with
+// no run of more than maxRun digits.
+func safeToken(s string, maxRun int) bool {
+	if s == "" || len(s) > maxCodeLen {
+		return false
+	}
+	run := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c >= '0' && c <= '9':
+			if run++; run > maxRun {
+				return false
+			}
+			continue
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c == '_', c == '.', c == ':', c == '-':
+		default:
+			return false
+		}
+		run = 0
+	}
+	return true
 }

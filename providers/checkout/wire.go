@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"encoding/base64"
 	"strconv"
 	"strings"
 	"time"
@@ -382,6 +383,12 @@ func decodeCryptogram(resp *httpx.Response, id string, tt tokenize.TransactionTy
 	}
 	if w.Cryptogram == "" {
 		return nil, httpx.Malformed(resp, "cryptogram response has no cryptogram")
+	}
+	if _, err := base64.StdEncoding.DecodeString(w.Cryptogram); err != nil {
+		return nil, httpx.Malformed(resp, "cryptogram is not base64")
+	}
+	if len(w.ECI) > 2 || (w.ECI != "" && !allDigits(w.ECI)) {
+		return nil, httpx.Malformed(resp, "eci is not a one- or two-digit indicator")
 	}
 	return &tokenize.Cryptogram{
 		Provider:        Name,
