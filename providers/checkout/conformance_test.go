@@ -20,6 +20,10 @@ import (
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 )
 
+// The simulator server is the suite's Simulator (checkoutsim does not
+// import conformance).
+var _ conformance.Simulator = (*checkoutsim.Server)(nil)
+
 // testCVV has four digits, none of them among the digits of the
 // simulator's ids and DPANs (2-7), so the suite's search for leaked CVVs
 // cannot match a timestamp's milliseconds, an id or a masked DPAN by chance.
