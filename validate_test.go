@@ -185,7 +185,9 @@ func validationCases() []validationCase {
 	acct := func(s string) func(*tokenize.BankAccount) {
 		return func(b *tokenize.BankAccount) { b.AccountNumber = tokenize.AccountNumber(s) }
 	}
-	routing := func(s string) func(*tokenize.BankAccount) { return func(b *tokenize.BankAccount) { b.RoutingNumber = s } }
+	routing := func(s string) func(*tokenize.BankAccount) {
+		return func(b *tokenize.BankAccount) { b.RoutingNumber = s }
+	}
 	bank("account 4 ok", acct("1234"), "")
 	bank("account 17 ok", acct(strings.Repeat("7", 17)), "")
 	bank("account empty", acct(""), tokenize.FieldBankAccountNumber)
@@ -371,7 +373,9 @@ func TestCapabilityChecks(t *testing.T) {
 		op   tokenize.Operation
 		want string // substring of the message besides the provider name
 	}{
-		{"create card not supported", func(c *tokenize.Capabilities) { c.PaymentMethods = []tokenize.PaymentMethodKind{tokenize.KindBankAccount} },
+		{"create card not supported", func(c *tokenize.Capabilities) {
+			c.PaymentMethods = []tokenize.PaymentMethodKind{tokenize.KindBankAccount}
+		},
 			createCard(func(*tokenize.Card) {}), tokenize.OpCreatePaymentToken, "card"},
 		{"create bank not supported", func(c *tokenize.Capabilities) { c.PaymentMethods = []tokenize.PaymentMethodKind{tokenize.KindCard} },
 			createBank(func(*tokenize.BankAccount) {}), tokenize.OpCreatePaymentToken, "bank account"},
