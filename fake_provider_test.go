@@ -15,7 +15,7 @@ const (
 	testPAN        = "4111111111111111"
 	testPAN2       = "5555555555554444"
 	testDPAN       = "4895370012003478"
-	testCVV        = "737"
+	testCVV        = "7319"
 	testCryptogram = "AgAAAAAABk4DWZ4C28yUQAAAAAA="
 	testAPIKey     = "sk_live_9f8e7d6c5b4a39281706f5e4d3c2b1a0"
 	testAccount    = "000123456789"

@@ -3,6 +3,8 @@ package tokenize
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -102,6 +104,47 @@ func newClient(p Provider, o options) *Client {
 		timeout: o.timeout,
 		retry:   o.retry,
 	}
+}
+
+// String returns "tokenize.Client(name)" with the provider's name only.
+func (c *Client) String() string {
+	if c == nil {
+		return "tokenize.Client(nil)"
+	}
+	return "tokenize.Client(" + c.name + ")"
+}
+
+// GoString returns a Go-syntax form naming only the provider.
+func (c *Client) GoString() string {
+	if c == nil {
+		return "(*tokenize.Client)(nil)"
+	}
+	return `tokenize.Client{provider: "` + c.name + `"}`
+}
+
+// Format prints only the provider's name, for every verb: the default
+// formatting would reflect into the provider value and print its
+// credentials.
+func (c *Client) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'v':
+		if f.Flag('#') {
+			_, _ = io.WriteString(f, c.GoString())
+			return
+		}
+	case 'q':
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}
+
+// LogValue implements slog.LogValuer with the provider's name only.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.StringValue("<nil>")
+	}
+	return slog.GroupValue(slog.String("provider", c.name))
 }
 
 // Provider returns the name of the provider behind the Client.
