@@ -193,6 +193,8 @@ func DecodeSettings(settings json.RawMessage, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &typeErr) && typeErr.Field == "":
+			return configError("settings", "config: settings must be a JSON object")
 		case errors.As(err, &typeErr):
 			return configError("settings."+typeErr.Field, "config: setting %q must be a JSON %s", typeErr.Field, typeErr.Type.Kind())
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
