@@ -33,9 +33,8 @@ func assertClean(t *testing.T, out, context string) {
 // outputs.
 func logBoth(args ...any) string {
 	var buf bytes.Buffer
-	opts := &slog.HandlerOptions{Level: slog.LevelDebug}
-	slog.New(slog.NewTextHandler(&buf, opts)).Info("msg", args...)
-	slog.New(slog.NewJSONHandler(&buf, opts)).Info("msg", args...)
+	slog.New(slog.NewTextHandler(&buf, debugOpts)).Info("msg", args...)
+	slog.New(slog.NewJSONHandler(&buf, debugOpts)).Info("msg", args...)
 	return buf.String()
 }
 
