@@ -160,6 +160,15 @@ func TestRedactionErrorsFromProvider(t *testing.T) {
 	for _, verb := range allVerbs {
 		assertClean(t, fmt.Sprintf(verb, err), "cause-only error "+verb)
 	}
+	// A card number echoed in groups, as providers often format it.
+	p.err = &tokenize.Error{Code: tokenize.InvalidArgument, Message: "card 4111 1111 1111 1111 is invalid",
+		ProviderCodes: []string{"4111-1111-1111-1111"}}
+	_, err = c.GetPaymentToken(context.Background(), "pt_1")
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "card 411111******1111 is invalid", te.Message)
+	assert.Equal(t, []string{"411111******1111"}, te.ProviderCodes)
+	assert.NotContains(t, err.Error(), "1111 1111 1111")
+
 	// A foreign error, not an *Error at all.
 	p.err = fmt.Errorf("boom %s", testPAN)
 	_, err = c.GetPaymentToken(context.Background(), "pt_1")

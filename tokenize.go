@@ -480,37 +480,42 @@ func (c *Client) finish(ctx context.Context, op Operation, start time.Time, err 
 	return err
 }
 
-// scrubDigits masks any run of 12 or more digits in s: a provider message
-// that echoed a card number must not carry it further.
+// scrubDigits masks every run of 12 or more digits in s, counting digits
+// grouped by single spaces or dashes as card numbers are often written
+// ("4111 1111 1111 1111"): a provider message that echoed a card number
+// must not carry it further.
 func scrubDigits(s string) string {
-	start := -1
-	var out []byte
-	flush := func(end int) {
-		if start >= 0 && end-start >= minPANDigits {
-			if out == nil {
-				out = append(out, s[:start]...)
-			}
-			out = append(out, maskPAN(s[start:end])...)
-		} else if out != nil && start >= 0 {
-			out = append(out, s[start:end]...)
-		}
-		start = -1
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			if start < 0 {
-				start = i
-			}
+	var out []byte // nil until something is masked
+	copied := 0    // s[:copied] is in out
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
 			continue
 		}
-		flush(i)
-		if out != nil {
-			out = append(out, s[i])
+		var digits []byte
+		j := i
+	scan:
+		for j < len(s) {
+			switch {
+			case isDigit(s[j]):
+				digits = append(digits, s[j])
+			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
+			default:
+				break scan
+			}
+			j++
 		}
+		if len(digits) >= minPANDigits {
+			out = append(out, s[copied:i]...)
+			out = append(out, maskPAN(string(digits))...)
+			copied = j
+		}
+		i = j
 	}
-	flush(len(s))
 	if out == nil {
 		return s
 	}
-	return string(out)
+	return string(append(out, s[copied:]...))
 }
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }

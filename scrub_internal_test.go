@@ -1,0 +1,32 @@
+package tokenize
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestScrubDigits(t *testing.T) {
+	cases := map[string]string{
+		"":                                      "",
+		"no digits":                             "no digits",
+		"short 12345678901 kept":                "short 12345678901 kept",
+		"4111111111111111":                      "411111******1111",
+		"card 4111111111111111 bad":             "card 411111******1111 bad",
+		"a 4111 1111 1111 1111 b":               "a 411111******1111 b",
+		"a 4111-1111-1111-1111 b":               "a 411111******1111 b",
+		"amex 3782 822463 10005.":               "amex ***********0005.",
+		"two 4111111111111111,5555555555554444": "two 411111******1111,555555******4444",
+		"date 2026-06-15 12:00:00":              "date 2026-06-15 12:00:00",
+		"codes 1005 and 2001":                   "codes 1005 and 2001",
+		"double  space 4111  1111 1111 1111":    "double  space 4111  ********1111",
+		"trailing sep 411111111111-":            "trailing sep ********1111-",
+		"٤١١١١١١١١١١١١١١١":                      "٤١١١١١١١١١١١١١١١",
+	}
+	for in, want := range cases {
+		assert.Equal(t, want, scrubDigits(in), in)
+	}
+	long := strings.Repeat("1", 40)
+	assert.NotContains(t, scrubDigits(long), long)
+}
