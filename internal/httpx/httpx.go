@@ -74,8 +74,16 @@ func CheckBaseURL(setting, raw string, allowInsecure bool) (string, error) {
 	if u.User != nil {
 		return "", tokenize.InvalidSetting(setting, "must not contain credentials")
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	// Checked on the raw text: an empty query ("https://h?") parses with
+	// RawQuery == "" yet keeps its "?", which would turn every path an
+	// adapter appends into a query string.
+	if strings.ContainsAny(raw, "?#") {
 		return "", tokenize.InvalidSetting(setting, "must not have a query or fragment")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", tokenize.InvalidSetting(setting, "must have a port between 1 and 65535")
+		}
 	}
 	if u.Scheme == "http" && !allowInsecure && !IsLoopback(u.Hostname()) {
 		return "", tokenize.InvalidSetting(setting, "must use https (plain http is allowed only for loopback hosts or with allow_insecure_http)")
