@@ -3,6 +3,7 @@ package tokenize_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -268,4 +269,21 @@ func TestLoadConfigThenOpen(t *testing.T) {
 	c, err := tokenize.Open(context.Background(), cfg)
 	require.NoError(t, err)
 	assert.Equal(t, name, c.Provider())
+}
+
+// A Config holds the expanded settings, secrets included: printing or
+// logging it must show the setting names only.
+func TestConfigDoesNotPrintSettings(t *testing.T) {
+	cfg, err := tokenize.ParseConfig([]byte(`{"provider":"nuvei","settings":{"base_url":"https://x","api_key":"${KEY}"}}`),
+		mapLookup(map[string]string{"KEY": testAPIKey}))
+	require.NoError(t, err)
+	for _, verb := range allVerbs {
+		assertClean(t, fmt.Sprintf(verb, cfg), "Config "+verb)
+		assertClean(t, fmt.Sprintf(verb, &cfg), "*Config "+verb)
+	}
+	assertClean(t, fmt.Sprintf("%+v", struct{ C tokenize.Config }{cfg}), "Config in a struct")
+	assertClean(t, logBoth("cfg", cfg), "Config slog")
+	assert.Equal(t, `tokenize.Config{provider: "nuvei", settings: [api_key base_url]}`, fmt.Sprintf("%v", cfg))
+	assert.Equal(t, `tokenize.Config{provider: "nuvei", settings: []}`, tokenize.Config{Provider: "nuvei"}.String())
+	assert.Contains(t, tokenize.Config{Provider: "p", Settings: json.RawMessage(`[1]`)}.String(), "not an object")
 }
