@@ -61,6 +61,7 @@ func sensitiveSamples() map[string]any {
 		"create temp req":  tokenize.CreatePaymentTokenRequest{TemporaryToken: testAPIKey},
 		"provision req":    tokenize.ProvisionNetworkTokenRequest{Card: card},
 		"provision req by": &tokenize.ProvisionNetworkTokenRequest{Card: card},
+		"ProvisionResult":  tokenize.ProvisionResult{Index: 1, Token: &tokenize.NetworkToken{Number: testDPAN}},
 		"slice of PANs":    []tokenize.PAN{testPAN, testDPAN},
 		"map of secrets":   map[string]tokenize.Secret{"cvv": testCVV, "key": testAPIKey},
 		"anonymous struct": struct {

@@ -537,3 +537,24 @@ func TestNewHTTPClient(t *testing.T) {
 	assert.Zero(t, hc.Timeout, "per-call limits come from the context")
 	assert.NotNil(t, hc.CheckRedirect)
 }
+
+func TestRequestAndResponseDoNotPrintSecrets(t *testing.T) {
+	const key, pan, cryptogram = "sk_live_abcdef0123456789", "4111111111111111", "AgAAAAAABk4DWZ4C28yUQAAAAAA="
+	req := Request{Method: "POST", URL: "https://api.example/tokens", Header: http.Header{"Authorization": {"Bearer " + key}},
+		Body: []byte(`{"number":"` + pan + `"}`)}
+	resp := &Response{Status: 201, Header: http.Header{"Set-Cookie": {key}}, RequestID: "r1",
+		Body: []byte(`{"dpan":"` + pan + `","cryptogram":"` + cryptogram + `"}`)}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%d"} {
+		for _, out := range []string{fmt.Sprintf(verb, req), fmt.Sprintf(verb, &req), fmt.Sprintf(verb, resp), fmt.Sprintf(verb, *resp),
+			fmt.Sprintf(verb, struct {
+				R Request
+				P *Response
+			}{req, resp})} {
+			for _, s := range []string{key, pan, cryptogram, "4111", "Bearer"} {
+				assert.NotContains(t, out, s, verb)
+			}
+		}
+	}
+	assert.Equal(t, "POST https://api.example/tokens (29 bytes)", fmt.Sprint(req))
+	assert.Equal(t, "HTTP 201 (71 bytes, request id r1)", fmt.Sprint(resp))
+}
