@@ -30,3 +30,30 @@ func TestScrubDigits(t *testing.T) {
 	long := strings.Repeat("1", 40)
 	assert.NotContains(t, scrubDigits(long), long)
 }
+
+// FuzzScrubDigits checks that no card-number-like run survives scrubbing,
+// whatever the text around it.
+func FuzzScrubDigits(f *testing.F) {
+	for _, s := range []string{"card 4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111-", "1 2 3 4 5 6 7 8 9 0 1 2", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		out := scrubDigits(s)
+		run := 0
+		for i := 0; i < len(out); i++ {
+			switch {
+			case isDigit(out[i]):
+				run++
+			case (out[i] == ' ' || out[i] == '-') && i+1 < len(out) && isDigit(out[i+1]):
+			default:
+				run = 0
+			}
+			if run >= minPANDigits {
+				t.Fatalf("scrubDigits(%q) = %q keeps a run of %d digits", s, out, run)
+			}
+		}
+		if scrubDigits(out) != out {
+			t.Fatalf("not idempotent: %q -> %q -> %q", s, out, scrubDigits(out))
+		}
+	})
+}
