@@ -215,3 +215,28 @@ func TestClientCompletesErrors(t *testing.T) {
 	assert.ErrorIs(t, err, context.DeadlineExceeded)
 	assert.ErrorIs(t, err, tokenize.ErrDeadlineExceeded)
 }
+
+// An adapter bug must not let an error pass for success: an *Error with
+// Code OK, or a code outside the enum, reaches the caller as Unknown.
+func TestClientNormalisesImpossibleCodes(t *testing.T) {
+	for _, code := range []tokenize.Code{tokenize.OK, 99} {
+		p := newFake()
+		p.err = &tokenize.Error{Code: code, Message: "adapter bug"}
+		_, err := tokenize.New(p).GetPaymentToken(context.Background(), "pt_1")
+		require.Error(t, err)
+		assert.Equal(t, tokenize.Unknown, tokenize.CodeOf(err), "code %d", code)
+		assert.ErrorIs(t, err, tokenize.ErrUnknown)
+	}
+}
+
+// A typed nil *Error returned as an error is an adapter bug that must
+// neither crash the Client nor read as success.
+func TestClientTypedNilError(t *testing.T) {
+	p := newFake()
+	var typedNil *tokenize.Error
+	p.err = typedNil
+	var err error
+	require.NotPanics(t, func() { _, err = tokenize.New(p).GetPaymentToken(context.Background(), "pt_1") })
+	require.Error(t, err)
+	assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err))
+}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"sync"
 	"time"
 )
@@ -385,11 +386,21 @@ func isNil(v any) bool {
 // the Client (the adapter's value is copied, never modified).
 func (c *Client) classify(ctx context.Context, err error) *Error {
 	var e *Error
-	if errors.As(err, &e) {
+	switch {
+	case errors.As(err, &e) && e == nil:
+		// A typed nil (var e *Error; return e) is an adapter bug, not a
+		// success, and must not crash the caller.
+		e = &Error{Code: Internal, Message: "provider returned a nil *Error"}
+	case e != nil:
 		cp := *e
 		e = &cp
-	} else {
+	default:
 		e = &Error{Code: CodeOf(err), Message: "provider returned an unclassified error", Err: err}
+	}
+	if e.Code == OK || e.Code.String() == "Code("+strconv.Itoa(int(e.Code))+")" {
+		// An error must never read as success, nor carry a code callers
+		// cannot match.
+		e.Code = Unknown
 	}
 	// A done context decides the code, whatever the transport or the
 	// adapter made of it; OutcomeUnknown is kept, because the request may
