@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
-	"strconv"
 	"sync"
 	"time"
 )
@@ -397,7 +396,7 @@ func (c *Client) classify(ctx context.Context, err error) *Error {
 	default:
 		e = &Error{Code: CodeOf(err), Message: "provider returned an unclassified error", Err: err}
 	}
-	if e.Code == OK || e.Code.String() == "Code("+strconv.Itoa(int(e.Code))+")" {
+	if e.Code == OK || int(e.Code) >= len(codeNames) {
 		// An error must never read as success, nor carry a code callers
 		// cannot match.
 		e.Code = Unknown
