@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -286,4 +287,22 @@ func TestConfigDoesNotPrintSettings(t *testing.T) {
 	assert.Equal(t, `tokenize.Config{provider: "nuvei", settings: [api_key base_url]}`, fmt.Sprintf("%v", cfg))
 	assert.Equal(t, `tokenize.Config{provider: "nuvei", settings: []}`, tokenize.Config{Provider: "nuvei"}.String())
 	assert.Contains(t, tokenize.Config{Provider: "p", Settings: json.RawMessage(`[1]`)}.String(), "not an object")
+}
+
+func TestOpenPassesHTTPClient(t *testing.T) {
+	name := uniqueName("httpclient")
+	var got *http.Client
+	tokenize.Register(name, func(_ context.Context, _ json.RawMessage, opts tokenize.OpenOptions) (tokenize.Provider, error) {
+		got = opts.HTTPClient
+		p := newFake()
+		p.name = name
+		return p, nil
+	})
+	hc := &http.Client{}
+	_, err := tokenize.Open(context.Background(), tokenize.Config{Provider: name}, tokenize.WithHTTPClient(hc))
+	require.NoError(t, err)
+	assert.Same(t, hc, got)
+	_, err = tokenize.Open(context.Background(), tokenize.Config{Provider: name})
+	require.NoError(t, err)
+	assert.Nil(t, got, "without the option the adapter uses its own default")
 }
