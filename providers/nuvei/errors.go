@@ -31,7 +31,9 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 	var we *wireError
 	nuveiError := false
 	if env != nil && env.Result != nil {
-		we = env.Result.Errors
+		if w := env.Result.Errors; w != nil {
+			we = &wireError{Code: cleanCode(w.Code), Reason: w.Reason}
+		}
 		nuveiError = strings.EqualFold(env.Result.Status, "error")
 	}
 	var e *tokenize.Error
@@ -61,6 +63,26 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 	e.RequestID = resp.RequestID
 	e.SetProviderBody(resp.Body)
 	return e
+}
+
+// maxCodeLen is the documented bound of errors.code ("<= 11 characters").
+const maxCodeLen = 11
+
+// cleanCode returns code if it looks like a Nuvei code (at most 11
+// letters, digits, dots, hyphens or underscores), else "": a longer or
+// stranger value is not a code and could carry anything (it stays in the
+// raw body).
+func cleanCode(code string) string {
+	if len(code) > maxCodeLen {
+		return ""
+	}
+	for i := 0; i < len(code); i++ {
+		c := code[i]
+		if !(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '.' || c == '-' || c == '_') {
+			return ""
+		}
+	}
+	return code
 }
 
 // classifyCode maps a Nuvei code carried by a response whose status does
