@@ -29,6 +29,9 @@ var fixtures = conformance.Fixtures{
 	UnknownNetworkTokenID: "00000000-0000-4000-8000-000000000001",
 }
 
+// The simulator server is the conformance suite's control surface.
+var _ conformance.Simulator = (*nuveisim.Server)(nil)
+
 func TestConformance(t *testing.T) {
 	conformance.Run(t, simHarness())
 }
@@ -79,7 +82,7 @@ func TestConformanceLive(t *testing.T) {
 		New: func(t testing.TB, opts ...tokenize.Option) *conformance.Env {
 			client, err := tokenize.Open(context.Background(), tokenize.Config{Provider: "nuvei", Settings: settings(key)}, opts...)
 			require.NoError(t, err)
-			bad, err := tokenize.Open(context.Background(), tokenize.Config{Provider: "nuvei", Settings: settings("invalid-" + key[:min(4, len(key))])}, opts...)
+			bad, err := tokenize.Open(context.Background(), tokenize.Config{Provider: "nuvei", Settings: settings("invalid-api-key")}, opts...)
 			require.NoError(t, err)
 			return &conformance.Env{Client: client, BadCredentials: bad, Secrets: []string{key}}
 		},

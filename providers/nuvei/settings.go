@@ -22,7 +22,9 @@ import (
 //	  }
 //	}
 //
-// Unknown settings are rejected.
+// Unknown settings are rejected. Settings is the decoded form of that JSON;
+// do not marshal it to build a configuration, since APIKey marshals
+// redacted.
 type Settings struct {
 	// BaseURL is the REST API 2.0 root that /payment-tokens and
 	// /network-tokens hang from. Required: Nuvei documents no public
@@ -35,10 +37,11 @@ type Settings struct {
 	// ProcessingEntityID is the processingEntityId Nuvei assigned.
 	// Required.
 	ProcessingEntityID string `json:"processing_entity_id"`
-	// Timeout bounds each HTTP exchange, as a Go duration string ("20s").
-	// Optional: by default only the caller's context (and the Client's
-	// default timeout) bound a call.
-	Timeout json.RawMessage `json:"timeout,omitempty"`
+	// Timeout bounds each HTTP exchange, as a Go duration string ("20s"),
+	// read like every adapter's timeout (httpx.Duration). Optional: by
+	// default only the caller's context (and the Client's default timeout)
+	// bound a call.
+	Timeout string `json:"timeout,omitempty"`
 	// AllowInsecureHTTP permits a plain http base URL on a non-loopback
 	// host (a TLS-terminating proxy on a private network). Optional,
 	// default false.
@@ -75,9 +78,10 @@ func open(raw json.RawMessage, hc *http.Client) (*provider, error) {
 		return nil, tokenize.InvalidSetting("processing_entity_id", "must be at most 64 letters, digits or hyphens")
 	}
 	var timeout time.Duration
-	if len(s.Timeout) > 0 {
+	if s.Timeout != "" {
 		var d httpx.Duration
-		if err := json.Unmarshal(s.Timeout, &d); err != nil {
+		quoted, _ := json.Marshal(s.Timeout)
+		if err := json.Unmarshal(quoted, &d); err != nil {
 			return nil, tokenize.InvalidSetting("timeout", err.Error())
 		}
 		timeout = time.Duration(d)
