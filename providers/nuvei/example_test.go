@@ -53,6 +53,6 @@ func Example() {
 	err = client.DeletePaymentToken(ctx, nt.PaymentTokenID)
 	fmt.Println(errors.Is(err, tokenize.ErrUnsupported))
 	// Output:
-	// active mdes 4444 [REDACTED] 02
+	// active mdes 4444 [REDACTED] 06
 	// true
 }

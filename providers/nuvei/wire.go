@@ -255,13 +255,14 @@ func schemeOf(dpan string) tokenize.TokenScheme {
 }
 
 // eciByScheme is the ECI returned with a cryptogram. Nuvei's cryptogram
-// response carries none, so the adapter supplies the value the schemes
-// specify for a token cryptogram without 3-D Secure: Visa "07" (TAVV),
-// Mastercard "02" (DSRP/UCAF). Unknown scheme: "07", the neutral
-// non-authenticated e-commerce value.
+// response carries none, so the adapter supplies the value for a network
+// token transaction without 3-D Secure: Visa "07" (e-commerce, not
+// authenticated), Mastercard "06" ("network token without 3-D Secure",
+// per the processors' published ECI tables, for example Cybersource's
+// payer-authentication values). Unknown scheme: "07".
 var eciByScheme = map[tokenize.TokenScheme]string{
 	tokenize.SchemeVTS:  "07",
-	tokenize.SchemeMDES: "02",
+	tokenize.SchemeMDES: "06",
 }
 
 const defaultECI = "07"
