@@ -6,14 +6,16 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
 // Config selects a provider and carries its settings. It is what a
-// configuration file holds:
+// configuration file holds, in one of two forms. A single provider:
 //
 //	{
 //	  "provider": "nuvei",
@@ -24,14 +26,70 @@ import (
 //	  }
 //	}
 //
+// or every provider's settings side by side, with "provider" choosing one,
+// so that switching provider is changing that one value (or the variable
+// it names, as in "${TOKENIZE_PROVIDER}"):
+//
+//	{
+//	  "provider": "checkout",
+//	  "providers": {
+//	    "nuvei":    {"base_url": "...", "api_key": "${NUVEI_API_KEY}", ...},
+//	    "checkout": {"client_id": "${CHECKOUT_CLIENT_ID}", ...}
+//	  }
+//	}
+//
 // Each adapter documents its settings. Secrets belong in the environment,
-// referenced as ${NAME} and expanded by LoadConfig.
+// referenced as ${NAME} and expanded by LoadConfig; only the chosen
+// provider's references are expanded, so the others' variables need not be
+// set.
 type Config struct {
 	// Provider is the registered provider name, such as "nuvei" or
 	// "checkout".
 	Provider string `json:"provider"`
 	// Settings are the provider's settings as raw JSON.
 	Settings json.RawMessage `json:"settings,omitempty"`
+}
+
+// String names the provider and the settings present, never their values:
+// after LoadConfig they hold secrets expanded from the environment.
+func (c Config) String() string {
+	return "tokenize.Config{provider: " + strconv.Quote(c.Provider) + ", settings: [" + strings.Join(c.settingNames(), " ") + "]}"
+}
+
+// Format prints the same text as String for every verb, so that %+v, %#v,
+// %s and %x cannot print the settings' values.
+func (c Config) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}
+
+// LogValue implements slog.LogValuer with the provider and setting names
+// only.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("provider", c.Provider),
+		slog.String("settings", strings.Join(c.settingNames(), ",")),
+	)
+}
+
+// settingNames returns the sorted top-level setting names.
+func (c Config) settingNames() []string {
+	if len(bytes.TrimSpace(c.Settings)) == 0 {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(c.Settings, &m); err != nil {
+		return []string{"(not an object)"}
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // maxConfigSize bounds configuration files; a real one is a few hundred bytes.
@@ -57,9 +115,10 @@ func LoadConfig(path string) (Config, error) {
 	return ParseConfig(data, os.LookupEnv)
 }
 
-// ParseConfig decodes a JSON configuration, expanding ${NAME} references in
-// string values with lookup (os.LookupEnv in LoadConfig). Write $${ for a
-// literal "${".
+// ParseConfig decodes a JSON configuration in either form Config
+// describes, expanding ${NAME} references in the provider name and the
+// chosen provider's settings with lookup (os.LookupEnv in LoadConfig).
+// Write $${ for a literal "${".
 func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, error) {
 	var raw any
 	dec := json.NewDecoder(bytes.NewReader(data))
@@ -70,43 +129,63 @@ func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, 
 	if dec.More() {
 		return Config{}, configError("", "config: trailing data after the JSON object")
 	}
-	expanded, err := expandEnv(raw, lookup, "")
-	if err != nil {
-		return Config{}, err
-	}
-	obj, ok := expanded.(map[string]any)
+	obj, ok := raw.(map[string]any)
 	if !ok {
 		return Config{}, configError("", "config: must be a JSON object")
 	}
-	var cfg Config
 	var unknown []string
-	for k, v := range obj {
-		switch k {
-		case "provider":
-			s, ok := v.(string)
-			if !ok {
-				return Config{}, configError("provider", `config: "provider" must be a string`)
-			}
-			cfg.Provider = s
-		case "settings":
-			if _, ok := v.(map[string]any); !ok {
-				return Config{}, configError("settings", `config: "settings" must be an object`)
-			}
-			b, err := json.Marshal(v)
-			if err != nil {
-				return Config{}, configError("settings", "config: %v", err)
-			}
-			cfg.Settings = b
-		default:
+	for k := range obj {
+		if k != "provider" && k != "settings" && k != "providers" {
 			unknown = append(unknown, k)
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return Config{}, configError(unknown[0], "config: unknown key(s) %s (allowed: provider, settings)", strings.Join(unknown, ", "))
+		return Config{}, configError(unknown[0], "config: unknown key(s) %s (allowed: provider, settings, providers)", strings.Join(unknown, ", "))
+	}
+
+	var cfg Config
+	name, err := expandEnv(obj["provider"], lookup, "provider")
+	if err != nil {
+		return Config{}, err
+	}
+	switch v := name.(type) {
+	case nil:
+		return Config{}, configError("provider", `config: "provider" is required`)
+	case string:
+		cfg.Provider = v
+	default:
+		return Config{}, configError("provider", `config: "provider" must be a string`)
 	}
 	if cfg.Provider == "" {
 		return Config{}, configError("provider", `config: "provider" is required`)
+	}
+
+	settings, path := obj["settings"], "settings"
+	if all, ok := obj["providers"]; ok {
+		if settings != nil {
+			return Config{}, configError("providers", `config: give "settings" or "providers", not both`)
+		}
+		m, ok := all.(map[string]any)
+		if !ok {
+			return Config{}, configError("providers", `config: "providers" must be an object`)
+		}
+		path = "providers." + cfg.Provider
+		if settings, ok = m[cfg.Provider]; !ok {
+			return Config{}, configError(path, "config: %q has no entry for provider %q", "providers", cfg.Provider)
+		}
+	}
+	if settings != nil {
+		if _, ok := settings.(map[string]any); !ok {
+			return Config{}, configError(path, "config: %q must be an object", path)
+		}
+		expanded, err := expandEnv(settings, lookup, path)
+		if err != nil {
+			return Config{}, err
+		}
+		if cfg.Settings, err = json.Marshal(expanded); err != nil {
+			return Config{}, configError(path, "config: %v", err)
+		}
 	}
 	return cfg, nil
 }
@@ -193,6 +272,8 @@ func DecodeSettings(settings json.RawMessage, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &typeErr) && typeErr.Field == "":
+			return configError("settings", "config: settings must be a JSON object")
 		case errors.As(err, &typeErr):
 			return configError("settings."+typeErr.Field, "config: setting %q must be a JSON %s", typeErr.Field, typeErr.Type.Kind())
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
