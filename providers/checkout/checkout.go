@@ -92,40 +92,28 @@ func init() { tokenize.Register(Name, open) }
 // documented in the package overview.
 type Settings struct {
 	// Environment is "sandbox" (default) or "production".
-	Environment string
+	Environment string `json:"environment,omitempty"`
 	// ClientID is the OAuth access key id (cli_...). Required.
-	ClientID string
+	ClientID string `json:"client_id"`
 	// ClientSecret is the OAuth access key secret. Required.
-	ClientSecret tokenize.Secret
+	ClientSecret tokenize.Secret `json:"client_secret"`
 	// PublicKey (pk_...) authenticates POST /tokens. Without it raw cards
 	// cannot be tokenized (Capabilities omits KindCard).
-	PublicKey tokenize.Secret
+	PublicKey tokenize.Secret `json:"public_key,omitempty"`
 	// SecretKey (sk_...), when set, authenticates /instruments calls
 	// instead of an OAuth access token. Network tokens always use OAuth.
-	SecretKey tokenize.Secret
+	SecretKey tokenize.Secret `json:"secret_key,omitempty"`
 	// BaseURL overrides the API host.
-	BaseURL string
+	BaseURL string `json:"base_url,omitempty"`
 	// TokenURL overrides the OAuth token endpoint.
-	TokenURL string
+	TokenURL string `json:"token_url,omitempty"`
 	// AllowInsecureHTTP permits plain http URLs to non-loopback hosts.
-	AllowInsecureHTTP bool
+	AllowInsecureHTTP bool `json:"allow_insecure_http,omitempty"`
 	// Timeout bounds each operation, token request included: a Go
-	// duration string such as "30s" (read with httpx.Duration). Zero means
-	// the Client's own timeout alone applies.
-	Timeout time.Duration
-}
-
-// settingsJSON is Settings as written in a configuration file.
-type settingsJSON struct {
-	Environment       string          `json:"environment"`
-	ClientID          string          `json:"client_id"`
-	ClientSecret      tokenize.Secret `json:"client_secret"`
-	PublicKey         tokenize.Secret `json:"public_key"`
-	SecretKey         tokenize.Secret `json:"secret_key"`
-	BaseURL           string          `json:"base_url"`
-	TokenURL          string          `json:"token_url"`
-	AllowInsecureHTTP bool            `json:"allow_insecure_http"`
-	Timeout           json.RawMessage `json:"timeout"`
+	// duration string such as "30s" (read as httpx.Duration, like every
+	// adapter's timeout). Empty means the Client's own timeout alone
+	// applies.
+	Timeout string `json:"timeout,omitempty"`
 }
 
 // provider implements tokenize.Provider for Checkout.com.
@@ -143,21 +131,9 @@ type provider struct {
 }
 
 func open(_ context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (tokenize.Provider, error) {
-	var sj settingsJSON
-	if err := tokenize.DecodeSettings(raw, &sj); err != nil {
+	var s Settings
+	if err := tokenize.DecodeSettings(raw, &s); err != nil {
 		return nil, err
-	}
-	s := Settings{
-		Environment: sj.Environment, ClientID: sj.ClientID, ClientSecret: sj.ClientSecret,
-		PublicKey: sj.PublicKey, SecretKey: sj.SecretKey, BaseURL: sj.BaseURL, TokenURL: sj.TokenURL,
-		AllowInsecureHTTP: sj.AllowInsecureHTTP,
-	}
-	if len(sj.Timeout) > 0 && string(sj.Timeout) != "null" {
-		var d httpx.Duration
-		if err := d.UnmarshalJSON(sj.Timeout); err != nil {
-			return nil, tokenize.InvalidSetting("timeout", err.Error())
-		}
-		s.Timeout = time.Duration(d)
 	}
 	return newProvider(s, opts.HTTPClient)
 }
@@ -217,6 +193,15 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 			return nil, err
 		}
 	}
+	var timeout time.Duration
+	if s.Timeout != "" {
+		var d httpx.Duration
+		quoted, _ := json.Marshal(s.Timeout)
+		if err := d.UnmarshalJSON(quoted); err != nil {
+			return nil, tokenize.InvalidSetting("timeout", err.Error())
+		}
+		timeout = time.Duration(d)
+	}
 	if hc == nil {
 		hc = httpx.NewHTTPClient()
 	}
@@ -228,7 +213,7 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 		clientSecret: s.ClientSecret,
 		publicKey:    s.PublicKey,
 		secretKey:    s.SecretKey,
-		timeout:      s.Timeout,
+		timeout:      timeout,
 	}
 	p.tokens = &tokenSource{p: p, now: time.Now}
 	p.caps = capabilities(p.publicKey != "")
