@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"encoding/base64"
+	"errors"
 	"net/http"
 	"net/url"
 	"sync"
@@ -138,7 +139,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 func ctxError(ctx context.Context) *tokenize.Error {
 	err := ctx.Err()
 	code := tokenize.Canceled
-	if err == context.DeadlineExceeded {
+	if errors.Is(err, context.DeadlineExceeded) {
 		code = tokenize.DeadlineExceeded
 	}
 	return &tokenize.Error{Code: code, Message: err.Error(), Err: err}
