@@ -567,3 +567,60 @@ func TestWireMalformedSuccess(t *testing.T) {
 	_, err := testProvider(t, hc).GetNetworkToken(ctx, "nt_x")
 	assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err), "an unexpected 2xx is not a success")
 }
+
+// TestWireIdempotency pins Request.Idempotent per endpoint through its
+// effect: a 503 is retryable (and its outcome known) only for requests
+// that cannot create a duplicate.
+func TestWireIdempotency(t *testing.T) {
+	card := &tokenize.Card{Number: testPAN, ExpiryMonth: 6, ExpiryYear: 2030}
+	for _, tc := range []struct {
+		name       string
+		method     string
+		path       string
+		idempotent bool
+		call       func(p *provider) error
+	}{
+		{"POST /tokens", "POST", "/tokens", false, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{Card: card})
+			return err
+		}},
+		{"POST /instruments", "POST", "/instruments", false, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{TemporaryToken: "tok_x"})
+			return err
+		}},
+		{"GET /instruments/{id}", "GET", "/instruments/src_x", true, func(p *provider) error {
+			_, err := p.GetPaymentToken(ctx, "src_x")
+			return err
+		}},
+		{"DELETE /instruments/{id}", "DELETE", "/instruments/src_x", true, func(p *provider) error {
+			return p.DeletePaymentToken(ctx, "src_x")
+		}},
+		{"POST /network-tokens", "POST", "/network-tokens", true, func(p *provider) error {
+			_, err := p.ProvisionNetworkToken(ctx, &tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "src_x"})
+			return err
+		}},
+		{"GET /network-tokens/{id}", "GET", "/network-tokens/nt_x", true, func(p *provider) error {
+			_, err := p.GetNetworkToken(ctx, "nt_x")
+			return err
+		}},
+		{"POST /network-tokens/{id}/cryptograms", "POST", "/network-tokens/nt_x/cryptograms", true, func(p *provider) error {
+			_, err := p.RequestCryptogram(ctx, &tokenize.CryptogramRequest{NetworkTokenID: "nt_x", TransactionType: tokenize.ECommerce})
+			return err
+		}},
+		{"PATCH /network-tokens/{id}/delete", "PATCH", "/network-tokens/nt_x/delete", true, func(p *provider) error {
+			return p.DeleteNetworkToken(ctx, &tokenize.DeleteNetworkTokenRequest{ID: "nt_x", InitiatedBy: tokenize.InitiatedByCardholder, Reason: tokenize.ReasonOther})
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, hc := newWire(t)
+			withToken(w)
+			w.on(tc.method, testBase+tc.path, 503, "<html>Service Unavailable</html>", "Content-Type", "text/html")
+			err := tc.call(testProvider(t, hc))
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tokenize.Unavailable, te.Code)
+			assert.Equal(t, tc.idempotent, te.Retryable, "Retryable")
+			assert.Equal(t, !tc.idempotent, te.OutcomeUnknown, "OutcomeUnknown")
+		})
+	}
+}
