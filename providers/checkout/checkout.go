@@ -44,6 +44,7 @@ package checkout
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"regexp"
 	"strings"
@@ -242,6 +243,13 @@ func capabilities(cards bool) tokenize.Capabilities {
 
 // Name implements tokenize.Provider.
 func (p *provider) Name() string { return Name }
+
+// Format prints the provider without its credentials, for every verb: fmt
+// would otherwise reach the unexported Secret fields by reflection, where
+// their own redaction does not apply.
+func (p *provider) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "checkout.provider{base_url: %s, token_url: %s, client_id: %s}", p.baseURL, p.tokenURL, p.clientID)
+}
 
 // Capabilities implements tokenize.Provider.
 func (p *provider) Capabilities() tokenize.Capabilities { return p.caps }

@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"testing"
 	"time"
@@ -114,4 +115,21 @@ func TestFieldOf(t *testing.T) {
 	for code, field := range fieldOfCode {
 		assert.NotEmpty(t, field, code)
 	}
+}
+
+func TestSettingsPrintRedacted(t *testing.T) {
+	s := Settings{ClientID: "cli_x", ClientSecret: "the-client-secret", PublicKey: "pk_the_public", SecretKey: "sk_the_secret"}
+	for _, out := range []string{fmt.Sprintf("%v", s), fmt.Sprintf("%+v", s), fmt.Sprintf("%#v", s)} {
+		for _, secret := range []string{"the-client-secret", "pk_the_public", "sk_the_secret"} {
+			assert.NotContains(t, out, secret)
+		}
+	}
+	p, err := newProvider(s, nil)
+	require.NoError(t, err)
+	var asProvider tokenize.Provider = p
+	out := fmt.Sprintf("%v %+v %#v %s %q", p, p, p, asProvider, asProvider)
+	for _, secret := range []string{"the-client-secret", "pk_the_public", "sk_the_secret"} {
+		assert.NotContains(t, out, secret)
+	}
+	assert.Contains(t, out, "cli_x")
 }
