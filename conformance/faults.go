@@ -238,6 +238,13 @@ func runFault(c *tc, inj *faults.Injector, fc faultCase, op faultOp, persistent 
 // never sent twice.
 func assertInjected(t *testing.T, fc faultCase, op faultOp, attempts int, injected int64) {
 	t.Helper()
+	if fc.fault.Kind == faults.Stall {
+		// The deadline, not the server, ends a stalled call: on a loaded
+		// machine it can pass before the request arrives. What matters is
+		// that the call was not repeated.
+		assert.LessOrEqual(t, injected, int64(attempts), "requests hit by the fault")
+		return
+	}
 	resetOnRead := op.safe && (fc.fault.Kind == faults.Reset || fc.fault.Kind == faults.ResetMidBody)
 	if resetOnRead {
 		assert.True(t, injected >= int64(attempts) && injected <= int64(2*attempts),
