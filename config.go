@@ -6,9 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -46,6 +48,48 @@ type Config struct {
 	Provider string `json:"provider"`
 	// Settings are the provider's settings as raw JSON.
 	Settings json.RawMessage `json:"settings,omitempty"`
+}
+
+// String names the provider and the settings present, never their values:
+// after LoadConfig they hold secrets expanded from the environment.
+func (c Config) String() string {
+	return "tokenize.Config{provider: " + strconv.Quote(c.Provider) + ", settings: [" + strings.Join(c.settingNames(), " ") + "]}"
+}
+
+// Format prints the same text as String for every verb, so that %+v, %#v,
+// %s and %x cannot print the settings' values.
+func (c Config) Format(f fmt.State, verb rune) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}
+
+// LogValue implements slog.LogValuer with the provider and setting names
+// only.
+func (c Config) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("provider", c.Provider),
+		slog.String("settings", strings.Join(c.settingNames(), ",")),
+	)
+}
+
+// settingNames returns the sorted top-level setting names.
+func (c Config) settingNames() []string {
+	if len(bytes.TrimSpace(c.Settings)) == 0 {
+		return nil
+	}
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(c.Settings, &m); err != nil {
+		return []string{"(not an object)"}
+	}
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	return names
 }
 
 // maxConfigSize bounds configuration files; a real one is a few hundred bytes.
@@ -228,6 +272,8 @@ func DecodeSettings(settings json.RawMessage, dst any) error {
 	if err := dec.Decode(dst); err != nil {
 		var typeErr *json.UnmarshalTypeError
 		switch {
+		case errors.As(err, &typeErr) && typeErr.Field == "":
+			return configError("settings", "config: settings must be a JSON object")
 		case errors.As(err, &typeErr):
 			return configError("settings."+typeErr.Field, "config: setting %q must be a JSON %s", typeErr.Field, typeErr.Type.Kind())
 		case strings.HasPrefix(err.Error(), "json: unknown field "):

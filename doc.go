@@ -32,8 +32,12 @@
 //
 // Card numbers, DPANs (PAN), bank account numbers (AccountNumber), CVVs,
 // cryptograms and credentials (Secret) are types that mask themselves in
-// every fmt verb, in log/slog output and in JSON. No error or log line
-// produced by this module contains their values.
+// every fmt verb, in log/slog output and in JSON. Structs holding them
+// (Card, BankAccount, NetworkToken, Cryptogram), a Config (whose settings
+// hold expanded secrets) and a Client (whose provider holds credentials)
+// print without those values too. No error or log line produced by this
+// module contains them; card numbers a provider echoes in an error message
+// are masked.
 //
 // # Writing an adapter
 //

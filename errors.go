@@ -2,6 +2,7 @@ package tokenize
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -209,7 +210,9 @@ func (e *Error) Error() string {
 		b.WriteString(": ")
 		b.WriteString(e.Err.Error())
 	}
-	return b.String()
+	// Defence in depth: a cause or a field an adapter filled carelessly
+	// must not carry a card number into a log line.
+	return scrubDigits(b.String())
 }
 
 // Unwrap returns the underlying cause.
@@ -264,9 +267,55 @@ func (e *Error) LogValue() slog.Value {
 		attrs = append(attrs, slog.Int("attempts", e.Attempts))
 	}
 	if e.Message != "" {
-		attrs = append(attrs, slog.String("message", e.Message))
+		attrs = append(attrs, slog.String("message", scrubDigits(e.Message)))
 	}
 	return slog.GroupValue(attrs...)
+}
+
+// MarshalJSON encodes the error's safe fields. It exists so that
+// json.Marshal never reflects into the cause, whose exported fields are
+// outside this package's control; the cause appears only as its scrubbed
+// text.
+func (e *Error) MarshalJSON() ([]byte, error) {
+	type safeError struct {
+		Op                string   `json:"op,omitempty"`
+		Provider          string   `json:"provider,omitempty"`
+		Code              Code     `json:"code"`
+		HTTPStatus        int      `json:"http_status,omitempty"`
+		ProviderCodes     []string `json:"provider_codes,omitempty"`
+		Field             string   `json:"field,omitempty"`
+		Message           string   `json:"message,omitempty"`
+		RequestID         string   `json:"request_id,omitempty"`
+		Retryable         bool     `json:"retryable,omitempty"`
+		RetryAfter        string   `json:"retry_after,omitempty"`
+		OutcomeUnknown    bool     `json:"outcome_unknown,omitempty"`
+		Attempts          int      `json:"attempts,omitempty"`
+		MerchantReference string   `json:"merchant_reference,omitempty"`
+		Error             string   `json:"error"`
+	}
+	out := safeError{
+		Provider:          e.Provider,
+		Code:              e.Code,
+		HTTPStatus:        e.HTTPStatus,
+		Field:             scrubDigits(e.Field),
+		Message:           scrubDigits(e.Message),
+		RequestID:         scrubDigits(e.RequestID),
+		Retryable:         e.Retryable,
+		OutcomeUnknown:    e.OutcomeUnknown,
+		Attempts:          e.Attempts,
+		MerchantReference: scrubDigits(e.MerchantReference),
+		Error:             e.Error(),
+	}
+	if e.Op != 0 {
+		out.Op = e.Op.String()
+	}
+	for _, pc := range e.ProviderCodes {
+		out.ProviderCodes = append(out.ProviderCodes, scrubDigits(pc))
+	}
+	if e.RetryAfter > 0 {
+		out.RetryAfter = e.RetryAfter.String()
+	}
+	return json.Marshal(out)
 }
 
 // ProviderBody returns a copy of the raw response body the provider sent

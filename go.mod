@@ -3,7 +3,9 @@ module github.com/tokenize-go/tokenize
 go 1.26.0
 
 require (
+	github.com/jarcoal/httpmock v1.4.2
 	github.com/stretchr/testify v1.12.1
+	go.uber.org/goleak v1.3.0
 	golang.org/x/sync v0.24.0
 )
 

@@ -3,6 +3,8 @@ package tokenize
 import (
 	"context"
 	"errors"
+	"fmt"
+	"io"
 	"log/slog"
 	"net/http"
 	"sync"
@@ -102,6 +104,47 @@ func newClient(p Provider, o options) *Client {
 		timeout: o.timeout,
 		retry:   o.retry,
 	}
+}
+
+// String returns "tokenize.Client(name)" with the provider's name only.
+func (c *Client) String() string {
+	if c == nil {
+		return "tokenize.Client(nil)"
+	}
+	return "tokenize.Client(" + c.name + ")"
+}
+
+// GoString returns a Go-syntax form naming only the provider.
+func (c *Client) GoString() string {
+	if c == nil {
+		return "(*tokenize.Client)(nil)"
+	}
+	return `tokenize.Client{provider: "` + c.name + `"}`
+}
+
+// Format prints only the provider's name, for every verb: the default
+// formatting would reflect into the provider value and print its
+// credentials.
+func (c *Client) Format(f fmt.State, verb rune) {
+	switch verb {
+	case 'v':
+		if f.Flag('#') {
+			_, _ = io.WriteString(f, c.GoString())
+			return
+		}
+	case 'q':
+		fmt.Fprintf(f, "%q", c.String())
+		return
+	}
+	_, _ = io.WriteString(f, c.String())
+}
+
+// LogValue implements slog.LogValuer with the provider's name only.
+func (c *Client) LogValue() slog.Value {
+	if c == nil {
+		return slog.StringValue("<nil>")
+	}
+	return slog.GroupValue(slog.String("provider", c.name))
 }
 
 // Provider returns the name of the provider behind the Client.
@@ -342,11 +385,21 @@ func isNil(v any) bool {
 // the Client (the adapter's value is copied, never modified).
 func (c *Client) classify(ctx context.Context, err error) *Error {
 	var e *Error
-	if errors.As(err, &e) {
+	switch {
+	case errors.As(err, &e) && e == nil:
+		// A typed nil (var e *Error; return e) is an adapter bug, not a
+		// success, and must not crash the caller.
+		e = &Error{Code: Internal, Message: "provider returned a nil *Error"}
+	case e != nil:
 		cp := *e
 		e = &cp
-	} else {
+	default:
 		e = &Error{Code: CodeOf(err), Message: "provider returned an unclassified error", Err: err}
+	}
+	if e.Code == OK || int(e.Code) >= len(codeNames) {
+		// An error must never read as success, nor carry a code callers
+		// cannot match.
+		e.Code = Unknown
 	}
 	// A done context decides the code, whatever the transport or the
 	// adapter made of it; OutcomeUnknown is kept, because the request may
@@ -437,37 +490,42 @@ func (c *Client) finish(ctx context.Context, op Operation, start time.Time, err 
 	return err
 }
 
-// scrubDigits masks any run of 12 or more digits in s: a provider message
-// that echoed a card number must not carry it further.
+// scrubDigits masks every run of 12 or more digits in s, counting digits
+// grouped by single spaces or dashes as card numbers are often written
+// ("4111 1111 1111 1111"): a provider message that echoed a card number
+// must not carry it further.
 func scrubDigits(s string) string {
-	start := -1
-	var out []byte
-	flush := func(end int) {
-		if start >= 0 && end-start >= minPANDigits {
-			if out == nil {
-				out = append(out, s[:start]...)
-			}
-			out = append(out, maskPAN(s[start:end])...)
-		} else if out != nil && start >= 0 {
-			out = append(out, s[start:end]...)
-		}
-		start = -1
-	}
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			if start < 0 {
-				start = i
-			}
+	var out []byte // nil until something is masked
+	copied := 0    // s[:copied] is in out
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
 			continue
 		}
-		flush(i)
-		if out != nil {
-			out = append(out, s[i])
+		var digits []byte
+		j := i
+	scan:
+		for j < len(s) {
+			switch {
+			case isDigit(s[j]):
+				digits = append(digits, s[j])
+			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
+			default:
+				break scan
+			}
+			j++
 		}
+		if len(digits) >= minPANDigits {
+			out = append(out, s[copied:i]...)
+			out = append(out, maskPAN(string(digits))...)
+			copied = j
+		}
+		i = j
 	}
-	flush(len(s))
 	if out == nil {
 		return s
 	}
-	return string(out)
+	return string(append(out, s[copied:]...))
 }
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }

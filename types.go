@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"fmt"
 	"log/slog"
 	"time"
 )
@@ -31,6 +32,21 @@ func (c Card) LogValue() slog.Value {
 	)
 }
 
+// Format prints the card with its number and CVV masked, whatever the verb.
+// Without it, fmt would print the raw fields of a *Card reached through a
+// struct with a verb a pointer does not support (%s, %q, %d): fmt turns
+// off every Formatter while it reports such a "bad verb".
+func (c Card) Format(f fmt.State, verb rune) {
+	type plain struct {
+		Number                  string
+		ExpiryMonth, ExpiryYear int
+		CVV                     string
+		HolderName              string
+	}
+	type Card plain // so that %#v names the type tokenize.Card
+	fmt.Fprintf(f, fmt.FormatString(f, verb), Card{c.Number.Masked(), c.ExpiryMonth, c.ExpiryYear, c.CVV.String(), c.HolderName})
+}
+
 // BankAccount is a US bank account for ACH debits.
 type BankAccount struct {
 	// AccountNumber is 4 to 17 digits.
@@ -50,6 +66,19 @@ func (b BankAccount) LogValue() slog.Value {
 		slog.String("routing_number", b.RoutingNumber),
 		slog.String("account_type", b.AccountType.String()),
 	)
+}
+
+// Format prints the account with its number masked, whatever the verb (see
+// Card.Format).
+func (b BankAccount) Format(f fmt.State, verb rune) {
+	type plain struct {
+		AccountNumber string
+		RoutingNumber string
+		AccountType   BankAccountType
+		HolderName    string
+	}
+	type BankAccount plain
+	fmt.Fprintf(f, fmt.FormatString(f, verb), BankAccount{b.AccountNumber.Masked(), b.RoutingNumber, b.AccountType, b.HolderName})
 }
 
 // CreatePaymentTokenRequest asks the provider to store a payment method and
@@ -215,6 +244,16 @@ type NetworkToken struct {
 	AlreadyExisted bool
 }
 
+// Format prints the token with its DPAN masked, whatever the verb (see
+// Card.Format).
+func (t NetworkToken) Format(f fmt.State, verb rune) {
+	type plain NetworkToken // the same fields without this method
+	type NetworkToken plain // so that %#v names the type tokenize.NetworkToken
+	// The copy is a struct value, which fmt never reports as a bad verb, so
+	// the PAN field's own Format always runs.
+	fmt.Fprintf(f, fmt.FormatString(f, verb), NetworkToken(t))
+}
+
 // Cryptogram is a single-use cryptogram for one transaction with a network
 // token. Never store it.
 type Cryptogram struct {
@@ -233,4 +272,14 @@ type Cryptogram struct {
 	// ExpiryMonth and ExpiryYear are the DPAN's expiry, when returned.
 	ExpiryMonth int
 	ExpiryYear  int
+}
+
+// Format prints the cryptogram with its value redacted and its DPAN masked,
+// whatever the verb (see Card.Format).
+func (c Cryptogram) Format(f fmt.State, verb rune) {
+	type plain Cryptogram // the same fields without this method
+	type Cryptogram plain // so that %#v names the type tokenize.Cryptogram
+	// The copy is a struct value, which fmt never reports as a bad verb, so
+	// the fields' own Format methods always run.
+	fmt.Fprintf(f, fmt.FormatString(f, verb), Cryptogram(c))
 }

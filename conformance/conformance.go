@@ -133,6 +133,16 @@ func (c *tc) slow() {
 	c.t.Cleanup(inj.Clear)
 }
 
+// warm makes one successful call, so that whatever a Client sets up on
+// first use (connections, an OAuth access token) is in place and a fault
+// or a delay armed afterwards hits the operation under test itself.
+func (c *tc) warm() {
+	c.t.Helper()
+	if c.caps.Supports(tokenize.OpCreatePaymentToken) && c.caps.SupportsPaymentMethod(tokenize.KindCard) {
+		c.createCard(c.h.Fixtures.MastercardCard, "")
+	}
+}
+
 func (c *tc) skipUnlessSim() {
 	c.t.Helper()
 	if c.env.Sim == nil {
@@ -836,6 +846,7 @@ func testCanceledInFlight(t *testing.T, h Harness) {
 	c := setup(t, h)
 	c.skipUnlessSim()
 	c.requireOp(tokenize.OpCreatePaymentToken)
+	c.warm()
 	c.slow()
 
 	card := h.Fixtures.VisaCard

@@ -152,6 +152,7 @@ func testFaults(t *testing.T, h Harness) {
 					t.Skip("the simulator has no fault injection")
 				}
 				t.Cleanup(inj.Clear)
+				c.warm()
 				for _, op := range c.faultOps() {
 					t.Run(op.op.String(), func(t *testing.T) {
 						oc := c.with(t)
@@ -178,13 +179,18 @@ func runFault(c *tc, inj *faults.Injector, fc faultCase, op faultOp, persistent 
 		ctx, cancel = context.WithTimeout(ctx, stallTimeout)
 		defer cancel()
 	}
-	before := inj.Injected()
+	before, beforeInapplicable := inj.Injected(), inj.Inapplicable()
 	inj.Inject(f)
 	start := time.Now()
 	err := call(ctx)
 	elapsed := time.Since(start)
 	inj.Clear()
 	injected := inj.Injected() - before
+	if inj.Inapplicable() > beforeInapplicable {
+		// The operation's answer has no body (a 204), so there is nothing
+		// to truncate or cut: the fault cannot happen to it.
+		t.Skipf("%s does not apply to %s: its response has no body", fc.name, op.op)
+	}
 
 	maxAttempts := faultPolicy.MaxAttempts
 	retrySafe := fc.retried && (op.safe || fc.notProcessed)
@@ -232,6 +238,13 @@ func runFault(c *tc, inj *faults.Injector, fc faultCase, op faultOp, persistent 
 // never sent twice.
 func assertInjected(t *testing.T, fc faultCase, op faultOp, attempts int, injected int64) {
 	t.Helper()
+	if fc.fault.Kind == faults.Stall {
+		// The deadline, not the server, ends a stalled call: on a loaded
+		// machine it can pass before the request arrives. What matters is
+		// that the call was not repeated.
+		assert.LessOrEqual(t, injected, int64(attempts), "requests hit by the fault")
+		return
+	}
 	resetOnRead := op.safe && (fc.fault.Kind == faults.Reset || fc.fault.Kind == faults.ResetMidBody)
 	if resetOnRead {
 		assert.True(t, injected >= int64(attempts) && injected <= int64(2*attempts),

@@ -104,10 +104,11 @@ func (f *Fault) matches(r *http.Request) bool {
 // Injector wraps handlers with the faults armed on it. It is safe for
 // concurrent use.
 type Injector struct {
-	mu       sync.Mutex
-	armed    []*armed
-	requests atomic.Int64
-	injected atomic.Int64
+	mu           sync.Mutex
+	armed        []*armed
+	requests     atomic.Int64
+	injected     atomic.Int64
+	inapplicable atomic.Int64
 }
 
 type armed struct {
@@ -144,6 +145,13 @@ func (i *Injector) Requests() int64 { return i.requests.Load() }
 // Injected returns how many requests a fault was applied to.
 func (i *Injector) Injected() int64 { return i.injected.Load() }
 
+// Inapplicable returns how many requests matched a fault that could not be
+// applied to them: a Truncated or ResetMidBody fault on a response without
+// a body (such as a 204) has nothing to cut. Such a request is answered
+// normally and is not counted by Injected, though it uses up one of the
+// fault's Times.
+func (i *Injector) Inapplicable() int64 { return i.inapplicable.Load() }
+
 // take returns the fault to apply to r, consuming one use of it.
 func (i *Injector) take(r *http.Request) *Fault {
 	i.mu.Lock()
@@ -174,9 +182,39 @@ func (i *Injector) Wrap(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		if f.Kind == Truncated || f.Kind == ResetMidBody {
+			rec := record(h, r)
+			if rec.Body.Len() == 0 {
+				i.inapplicable.Add(1)
+				copyHeader(w.Header(), rec.Header())
+				w.WriteHeader(rec.Code)
+				return
+			}
+			i.injected.Add(1)
+			cut(f, rec, w)
+			return
+		}
 		i.injected.Add(1)
 		apply(f, h, w, r)
 	})
+}
+
+// cut sends the first half of a recorded response: as a complete but
+// short body (Truncated), or followed by a reset connection (ResetMidBody).
+func cut(f *Fault, rec *httptest.ResponseRecorder, w http.ResponseWriter) {
+	body := rec.Body.Bytes()
+	if f.Kind == ResetMidBody {
+		abort(w, func(buf *bufio.ReadWriter) {
+			writeHead(buf, rec.Code, rec.Header(), len(body))
+			_, _ = buf.Write(body[:len(body)/2])
+		})
+		return
+	}
+	body = body[:len(body)/2]
+	copyHeader(w.Header(), rec.Header())
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(rec.Code)
+	_, _ = w.Write(body)
 }
 
 func apply(f *Fault, h http.Handler, w http.ResponseWriter, r *http.Request) {
@@ -208,20 +246,8 @@ func apply(f *Fault, h http.Handler, w http.ResponseWriter, r *http.Request) {
 			h.ServeHTTP(httptest.NewRecorder(), r)
 		}
 		abort(w, nil)
-	case ResetMidBody:
-		rec := record(h, r)
-		body := rec.Body.Bytes()
-		abort(w, func(buf *bufio.ReadWriter) {
-			writeHead(buf, rec.Code, rec.Header(), len(body))
-			_, _ = buf.Write(body[:len(body)/2])
-		})
-	case Truncated:
-		rec := record(h, r)
-		body := rec.Body.Bytes()[:rec.Body.Len()/2]
-		copyHeader(w.Header(), rec.Header())
-		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
-		w.WriteHeader(rec.Code)
-		_, _ = w.Write(body)
+	case ResetMidBody, Truncated:
+		cut(f, record(h, r), w)
 	case Oversized:
 		w.Header().Set("Content-Type", "application/json")
 		w.WriteHeader(http.StatusOK)

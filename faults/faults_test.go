@@ -171,3 +171,26 @@ func TestKindString(t *testing.T) {
 	assert.Equal(t, "reset-mid-body", ResetMidBody.String())
 	assert.Equal(t, "Kind(99)", Kind(99).String())
 }
+
+// A 204 has no body to cut: Truncated and ResetMidBody pass it through and
+// count it as inapplicable, not injected.
+func TestCutFaultsInapplicableToEmptyBody(t *testing.T) {
+	for _, kind := range []Kind{Truncated, ResetMidBody} {
+		t.Run(kind.String(), func(t *testing.T) {
+			inj := New()
+			srv := httptest.NewServer(inj.Wrap(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Cko-Request-Id", "req-204")
+				w.WriteHeader(http.StatusNoContent)
+			})))
+			t.Cleanup(srv.Close)
+			inj.Inject(Fault{Kind: kind, Times: 1})
+			resp, body, err := get(t, srv, "/x", time.Second)
+			require.NoError(t, err)
+			assert.Equal(t, http.StatusNoContent, resp.StatusCode)
+			assert.Equal(t, "req-204", resp.Header.Get("Cko-Request-Id"))
+			assert.Empty(t, body)
+			assert.EqualValues(t, 0, inj.Injected())
+			assert.EqualValues(t, 1, inj.Inapplicable())
+		})
+	}
+}

@@ -11,6 +11,7 @@ import (
 	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"mime"
 	"net"
@@ -74,8 +75,16 @@ func CheckBaseURL(setting, raw string, allowInsecure bool) (string, error) {
 	if u.User != nil {
 		return "", tokenize.InvalidSetting(setting, "must not contain credentials")
 	}
-	if u.RawQuery != "" || u.Fragment != "" {
+	// Checked on the raw text: an empty query ("https://h?") parses with
+	// RawQuery == "" yet keeps its "?", which would turn every path an
+	// adapter appends into a query string.
+	if strings.ContainsAny(raw, "?#") {
 		return "", tokenize.InvalidSetting(setting, "must not have a query or fragment")
+	}
+	if p := u.Port(); p != "" {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return "", tokenize.InvalidSetting(setting, "must have a port between 1 and 65535")
+		}
 	}
 	if u.Scheme == "http" && !allowInsecure && !IsLoopback(u.Hostname()) {
 		return "", tokenize.InvalidSetting(setting, "must use https (plain http is allowed only for loopback hosts or with allow_insecure_http)")
@@ -126,6 +135,31 @@ type Response struct {
 	RequestID string
 	// Idempotent echoes the request's flag for the classification helpers.
 	Idempotent bool
+}
+
+// Format prints the method, the URL and the body's size, never the
+// headers (credentials) or the body (card data), whatever the verb.
+func (r Request) Format(f fmt.State, verb rune) {
+	writeSafe(f, verb, r.Method+" "+r.URL+" ("+strconv.Itoa(len(r.Body))+" bytes)")
+}
+
+// Format prints the status, the request id and the body's size, never the
+// headers or the body (which may hold a DPAN or a cryptogram), whatever
+// the verb.
+func (r Response) Format(f fmt.State, verb rune) {
+	s := "HTTP " + strconv.Itoa(r.Status) + " (" + strconv.Itoa(len(r.Body)) + " bytes"
+	if r.RequestID != "" {
+		s += ", request id " + r.RequestID
+	}
+	writeSafe(f, verb, s+")")
+}
+
+func writeSafe(f fmt.State, verb rune, s string) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", s)
+		return
+	}
+	_, _ = io.WriteString(f, s)
 }
 
 // Do sends r and reads the whole response. Its error is always a
