@@ -22,6 +22,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -156,13 +157,13 @@ func printable(body map[string]any) map[string]any {
 }
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "network-token-payment:", err)
 		os.Exit(1)
 	}
 }
 
-func run() error {
+func run(out io.Writer) error {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 
@@ -196,7 +197,7 @@ func run() error {
 		if err != nil {
 			return err
 		}
-		fmt.Printf("%s: %s %s (DPAN and cryptogram masked here; sent in full)\n%s\n\n", a.Provider, a.Method, a.Path, b)
+		fmt.Fprintf(out, "%s: %s %s (DPAN and cryptogram masked here; sent in full)\n%s\n\n", a.Provider, a.Method, a.Path, b)
 	}
 	return nil
 }

@@ -26,6 +26,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -193,13 +194,14 @@ func lifecycle(ctx context.Context, c *tokenize.Client, pan string) []record {
 	var rs []record
 	add := func(step string, detail string, err error, expect tokenize.Code) {
 		r := record{Provider: c.Provider(), Step: step, Detail: detail}
+		code := tokenize.CodeOf(err)
+		r.OK = code == expect
 		if err != nil {
-			r.Code = tokenize.CodeOf(err).String()
-			r.Detail = strings.TrimSpace(detail + " " + err.Error())
-		}
-		r.OK = tokenize.CodeOf(err) == expect
-		if expect != tokenize.OK && r.OK {
-			r.Detail = "expected " + expect.String() + ": " + r.Detail
+			r.Code = code.String()
+			r.Detail = explain(err, r.OK)
+			if detail != "" {
+				r.Detail = detail + ": " + r.Detail
+			}
 		}
 		rs = append(rs, r)
 	}
@@ -327,6 +329,23 @@ func unsupported(ctx context.Context, c *tokenize.Client, card *tokenize.Card) (
 	return "", nil
 }
 
+// explain describes an error: briefly when it was the expected one (its
+// code, and the field for a validation error), in full otherwise.
+func explain(err error, expected bool) string {
+	var te *tokenize.Error
+	if !expected || !errors.As(err, &te) {
+		return err.Error()
+	}
+	s := "as expected, " + te.Code.String()
+	if te.Field != "" {
+		s += " on " + te.Field
+	}
+	if te.Code == tokenize.InvalidArgument {
+		s += ", nothing sent"
+	}
+	return s
+}
+
 func errNoInput(what string) error {
 	return &tokenize.Error{Code: tokenize.FailedPrecondition, Message: "no " + what + ": an earlier step failed"}
 }
@@ -398,10 +417,10 @@ func cell(r record) string {
 		mark = "FAIL"
 	}
 	d := r.Detail
-	if r.Code != "" && !strings.HasPrefix(d, "expected") {
+	if !r.OK && r.Code != "" {
 		d = r.Code + ": " + d
 	}
-	const width = 60
+	const width = 72
 	if r := []rune(d); len(r) > width {
 		d = string(r[:width-1]) + "…"
 	}

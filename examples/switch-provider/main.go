@@ -16,6 +16,7 @@ import (
 	"embed"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"time"
 
@@ -35,30 +36,41 @@ func main() {
 		stop := startSimulators()
 		defer stop()
 	}
+	if err := run(os.Stdout, *pan); err != nil {
+		fmt.Fprintln(os.Stderr, "switch-provider:", err)
+		os.Exit(1)
+	}
+}
+
+// run opens a Client from each config file and hands it to the same
+// orchestrator code.
+func run(out io.Writer, pan string) error {
+	ctx := context.Background()
 	for _, file := range []string{"nuvei.json", "checkout.json"} {
 		data, err := configs.ReadFile(file)
 		if err != nil {
-			fail(err)
+			return err
 		}
 		// tokenize.LoadConfig(path) does the same from a file on disk.
 		cfg, err := tokenize.ParseConfig(data, os.LookupEnv)
 		if err != nil {
-			fail(err)
+			return fmt.Errorf("%s: %w", file, err)
 		}
-		client, err := tokenize.Open(context.Background(), cfg)
+		client, err := tokenize.Open(ctx, cfg)
 		if err != nil {
-			fail(err)
+			return fmt.Errorf("%s: %w", file, err)
 		}
-		card := *pan
+		card := pan
 		if card == "" {
 			card = testCards[cfg.Provider]
 		}
-		summary, err := orchestrate(context.Background(), client, tokenize.PAN(card))
+		summary, err := orchestrate(ctx, client, tokenize.PAN(card))
 		if err != nil {
-			fail(fmt.Errorf("%s: %w", file, err))
+			return fmt.Errorf("%s: %w", file, err)
 		}
-		fmt.Printf("%-13s → %s\n", file, summary)
+		fmt.Fprintf(out, "%-13s → %s\n", file, summary)
 	}
+	return nil
 }
 
 // orchestrate is the orchestrator's code: written once against the neutral
@@ -99,7 +111,7 @@ func startSimulators() (stop func()) {
 		"CHECKOUT_CLIENT_SECRET":     checkoutsim.ClientSecret,
 		"CHECKOUT_PUBLIC_KEY":        checkoutsim.PublicKey,
 	} {
-		os.Setenv(k, v)
+		_ = os.Setenv(k, v)
 	}
 	return func() { nv.Close(); co.Close() }
 }
@@ -113,8 +125,3 @@ var configs embed.FS
 // testCards are the simulators' Visa test cards: test data, not
 // orchestrator logic.
 var testCards = map[string]string{"nuvei": nuveisim.VisaPAN, "checkout": checkoutsim.VisaPAN}
-
-func fail(err error) {
-	fmt.Fprintln(os.Stderr, "switch-provider:", err)
-	os.Exit(1)
-}

@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
+	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+)
+
+// The quickstart is the project's main job: against the built-in
+// simulators every step must succeed for both providers, in the same
+// order, and print no card number.
+func TestQuickstartJSON(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(&out, nil, "", "", false, true))
+
+	steps := map[string][]string{}
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		var r record
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r), sc.Text())
+		assert.True(t, r.OK, "%s %s: %s", r.Provider, r.Step, r.Detail)
+		steps[r.Provider] = append(steps[r.Provider], r.Step)
+	}
+	require.Len(t, steps, 2)
+	assert.Len(t, steps["nuvei"], 9)
+	assert.Equal(t, steps["nuvei"], steps["checkout"], "both providers run the same steps")
+	for _, pan := range []string{nuveisim.VisaPAN, checkoutsim.VisaPAN} {
+		assert.NotContains(t, out.String(), pan)
+	}
+}
+
+func TestQuickstartTable(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(&out, nil, "checkout", "", false, false))
+	assert.Contains(t, out.String(), "STEP")
+	assert.Contains(t, out.String(), "CHECKOUT")
+	assert.NotContains(t, out.String(), "NUVEI")
+	assert.NotContains(t, out.String(), checkoutsim.VisaPAN)
+
+	assert.ErrorContains(t, run(&out, nil, "nope", "", false, false), `no provider named "nope"`)
+}
+
+func TestBadCheckDigit(t *testing.T) {
+	assert.Equal(t, "4242424242424243", badCheckDigit("4242424242424242"))
+	assert.Equal(t, "4111111111111110", badCheckDigit("4111111111111119"))
+}
