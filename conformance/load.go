@@ -1,0 +1,304 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/httpx"
+)
+
+// Defaults of LoadOptions.
+const (
+	DefaultLoadCalls      = 20_000
+	DefaultLoadGoroutines = 64
+	// DefaultLoadRounds alternates client and baseline four times, so that
+	// a burst of activity elsewhere on the machine falls on both sides
+	// rather than on whichever happened to run at the time.
+	DefaultLoadRounds = 4
+)
+
+// LoadOptions configures RunLoad.
+type LoadOptions struct {
+	// Calls is the number of cryptogram calls each side makes:
+	// DefaultLoadCalls when zero.
+	Calls int
+	// Goroutines is the number of concurrent callers:
+	// DefaultLoadGoroutines when zero. The adapters' default transport keeps
+	// 64 idle connections per host, so up to 64 callers need no more
+	// connections than callers.
+	Goroutines int
+	// Rounds splits each side's calls into this many rounds, alternating
+	// client and baseline: DefaultLoadRounds when zero.
+	Rounds int
+	// MinThroughputRatio is the lowest acceptable client/baseline
+	// throughput ratio: MinThroughputRatio when zero.
+	MinThroughputRatio float64
+}
+
+func (o LoadOptions) withDefaults() LoadOptions {
+	if o.Calls <= 0 {
+		o.Calls = DefaultLoadCalls
+	}
+	if o.Goroutines <= 0 {
+		o.Goroutines = DefaultLoadGoroutines
+	}
+	if o.Rounds <= 0 {
+		o.Rounds = DefaultLoadRounds
+	}
+	o.Rounds = min(o.Rounds, o.Calls)
+	if o.MinThroughputRatio == 0 {
+		o.MinThroughputRatio = MinThroughputRatio
+	}
+	return o
+}
+
+// LoadReport is what RunLoad measured.
+type LoadReport struct {
+	Client, Baseline LoadSide
+	// ThroughputRatio is Client.CallsPerSecond / Baseline.CallsPerSecond.
+	ThroughputRatio float64
+	// WarmUpConnections is how many TCP connections the untimed warm-up
+	// (4 calls per goroutine on each side) opened.
+	WarmUpConnections int64
+}
+
+// LoadSide is one side's measurement.
+type LoadSide struct {
+	// Calls made, and how many of them failed.
+	Calls, Errors int
+	// Duration is the wall time of all rounds.
+	Duration time.Duration
+	// CallsPerSecond is Calls / Duration.
+	CallsPerSecond float64
+	// P50 and P99 are call latency percentiles.
+	P50, P99 time.Duration
+	// NewConnections is how many TCP connections the simulator accepted
+	// while this side's measured rounds ran (after the warm-up).
+	NewConnections int64
+}
+
+// RunLoad is the bounded throughput test: Calls cryptogram calls across
+// Goroutines goroutines with the Client, and the same with the baseline,
+// against one simulator, alternating in Rounds. It reports calls/s and
+// p50/p99 latency of both sides (as benchmark metrics under a *testing.B,
+// in the log otherwise), and fails tb when any call fails, when the
+// Client's throughput is below MinThroughputRatio of the baseline's, or
+// when either side opens more TCP connections than there are goroutines
+// (connections must be reused). It skips in live mode, without a
+// Baseline, or when the provider cannot provision a network token and
+// request an ECommerce cryptogram.
+func RunLoad(tb testing.TB, h Harness, opts LoadOptions) LoadReport {
+	tb.Helper()
+	if h.Live {
+		tb.Skip("the load test needs the simulator; skipped in live mode")
+	}
+	hc := httpx.NewHTTPClient()
+	env := h.New(tb, BenchClientOptions(hc)...)
+	if env == nil || env.Client == nil {
+		tb.Fatal("Harness.New returned no Client")
+	}
+	if env.Baseline == nil {
+		tb.Skip("the harness supplies no Baseline to compare the Client with")
+	}
+	if env.Sim == nil {
+		tb.Skip("the load test needs the simulator's connection count")
+	}
+	ntID := loadToken(tb, env, h.Fixtures.VisaCard)
+	if note := checkSharedTransport(context.Background(), env, hc); note != "" {
+		tb.Log(note)
+	}
+	rep := runLoad(tb, env, env.Baseline(hc), ntID, opts.withDefaults())
+	if b, ok := tb.(*testing.B); ok {
+		rep.reportMetrics(b)
+	} else {
+		tb.Log(rep.String())
+	}
+	return rep
+}
+
+// loadToken provisions the active network token the load test requests
+// cryptograms for.
+func loadToken(tb testing.TB, env *Env, card tokenize.Card) string {
+	tb.Helper()
+	ctx := context.Background()
+	caps := env.Client.Capabilities()
+	if !caps.Supports(tokenize.OpProvisionNetworkToken) || !caps.Supports(tokenize.OpRequestCryptogram) ||
+		!caps.SupportsTransactionType(tokenize.ECommerce) {
+		tb.Skip("the provider does not declare provisioning and ECommerce cryptograms")
+	}
+	req := tokenize.ProvisionNetworkTokenRequest{Card: &card}
+	if caps.ProvisionFromPaymentToken && caps.Supports(tokenize.OpCreatePaymentToken) {
+		tok, err := env.Client.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &card})
+		if err != nil {
+			tb.Fatalf("setup: CreatePaymentToken: %v", err)
+		}
+		req = tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: tok.ID}
+	} else if !caps.ProvisionFromCard {
+		tb.Skip("the provider accepts no provisioning source the load test can use")
+	}
+	nt, err := env.Client.ProvisionNetworkToken(ctx, req)
+	if err != nil {
+		tb.Fatalf("setup: ProvisionNetworkToken: %v", err)
+	}
+	if nt.State != tokenize.StateActive {
+		tb.Fatalf("setup: network token is %v, want active", nt.State)
+	}
+	return nt.ID
+}
+
+// runLoad runs both sides in alternating rounds and checks the outcome.
+func runLoad(tb testing.TB, env *Env, bl Baseline, ntID string, o LoadOptions) LoadReport {
+	tb.Helper()
+	req := tokenize.CryptogramRequest{NetworkTokenID: ntID, TransactionType: tokenize.ECommerce}
+	client := func(ctx context.Context) error { _, err := env.Client.RequestCryptogram(ctx, req); return err }
+	baseline := func(ctx context.Context) error { return bl.RequestCryptogram(ctx, ntID) }
+
+	// Warm-up, untimed: both sides share the transport's pool, and the
+	// first callers of a cold pool dial a few more connections than there
+	// are goroutines (a request that finds no idle connection dials, then
+	// takes one released meanwhile; the dialled one joins the pool). Without
+	// it the first side measured would pay for every dial.
+	warm := 4 * o.Goroutines
+	before := env.Sim.Connections()
+	for name, fn := range map[string]func(context.Context) error{"client": client, "baseline": baseline} {
+		ws := newLoadSide(warm)
+		ws.round(env.Sim, fn, warm, o.Goroutines)
+		if n := ws.errors.Load(); n > 0 {
+			tb.Fatalf("load warm-up: %s: %d of %d calls failed; first: %v", name, n, warm, ws.firstErr())
+		}
+	}
+	warmConns := env.Sim.Connections() - before
+
+	cs, bs := newLoadSide(o.Calls), newLoadSide(o.Calls)
+	for round := range o.Rounds {
+		// Split Calls into Rounds parts whose sizes differ by at most one.
+		n := o.Calls/o.Rounds + btoi(round < o.Calls%o.Rounds)
+		cs.round(env.Sim, client, n, o.Goroutines)
+		bs.round(env.Sim, baseline, n, o.Goroutines)
+	}
+	rep := LoadReport{Client: cs.summary(), Baseline: bs.summary(), WarmUpConnections: warmConns}
+	if rep.Baseline.CallsPerSecond > 0 {
+		rep.ThroughputRatio = rep.Client.CallsPerSecond / rep.Baseline.CallsPerSecond
+	}
+	for _, s := range []struct {
+		name string
+		ls   *loadSide
+	}{{"client", cs}, {"baseline", bs}} {
+		if s.ls.errors.Load() > 0 {
+			tb.Errorf("load: %s: %d of %d calls failed; first: %v", s.name, s.ls.errors.Load(), o.Calls, s.ls.firstErr())
+		}
+		if c := s.ls.conns; c > int64(o.Goroutines) {
+			tb.Errorf("load: %s opened %d TCP connections for %d goroutines: connections are not reused "+
+				"(are response bodies read to the end and closed?)", s.name, c, o.Goroutines)
+		}
+	}
+	if rep.ThroughputRatio < o.MinThroughputRatio {
+		tb.Errorf("load: client throughput is %.0f%% of the baseline's (%.0f vs %.0f calls/s), want at least %.0f%%",
+			100*rep.ThroughputRatio, rep.Client.CallsPerSecond, rep.Baseline.CallsPerSecond, 100*o.MinThroughputRatio)
+	}
+	return rep
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// loadSide accumulates one side's rounds.
+type loadSide struct {
+	lat      []time.Duration // one entry per call, in completion slots
+	done     int
+	duration time.Duration
+	conns    int64
+	errors   atomic.Int64
+	mu       sync.Mutex
+	first    error
+}
+
+func newLoadSide(calls int) *loadSide { return &loadSide{lat: make([]time.Duration, calls)} }
+
+func (s *loadSide) firstErr() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.first
+}
+
+// round makes n calls of fn across g goroutines.
+func (s *loadSide) round(sim Simulator, fn func(context.Context) error, n, g int) {
+	ctx := context.Background()
+	lat := s.lat[s.done : s.done+n]
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	conns := sim.Connections()
+	start := time.Now()
+	for range min(g, n) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= n {
+					return
+				}
+				t0 := time.Now()
+				err := fn(ctx)
+				lat[i] = time.Since(t0)
+				if err != nil && s.errors.Add(1) == 1 {
+					s.mu.Lock()
+					s.first = err
+					s.mu.Unlock()
+				}
+			}
+		})
+	}
+	wg.Wait()
+	s.duration += time.Since(start)
+	s.conns += sim.Connections() - conns
+	s.done += n
+}
+
+func (s *loadSide) summary() LoadSide {
+	lat := slices.Clone(s.lat[:s.done])
+	slices.Sort(lat)
+	out := LoadSide{Calls: s.done, Errors: int(s.errors.Load()), Duration: s.duration, NewConnections: s.conns}
+	if len(lat) > 0 {
+		out.P50 = lat[(len(lat)-1)*50/100]
+		out.P99 = lat[(len(lat)-1)*99/100]
+	}
+	if s.duration > 0 {
+		out.CallsPerSecond = float64(s.done) / s.duration.Seconds()
+	}
+	return out
+}
+
+// String formats the report as a small table.
+func (r LoadReport) String() string {
+	row := func(name string, s LoadSide) string {
+		return fmt.Sprintf("%-9s %6d calls %9.0f calls/s  p50 %9v  p99 %9v  %3d new conns  %d errors\n",
+			name, s.Calls, s.CallsPerSecond, s.P50, s.P99, s.NewConnections, s.Errors)
+	}
+	return "load (cryptograms):\n" + row("client", r.Client) + row("baseline", r.Baseline) +
+		fmt.Sprintf("client/baseline throughput %.3f (budget ≥ %.2f); warm-up opened %d connections\n",
+			r.ThroughputRatio, MinThroughputRatio, r.WarmUpConnections)
+}
+
+// reportMetrics reports r as benchmark metrics.
+func (r LoadReport) reportMetrics(b *testing.B) {
+	for _, s := range []struct {
+		name string
+		s    LoadSide
+	}{{"client", r.Client}, {"baseline", r.Baseline}} {
+		b.ReportMetric(s.s.CallsPerSecond, s.name+"-calls/s")
+		b.ReportMetric(float64(s.s.P50.Nanoseconds()), s.name+"-p50-ns")
+		b.ReportMetric(float64(s.s.P99.Nanoseconds()), s.name+"-p99-ns")
+		b.ReportMetric(float64(s.s.NewConnections), s.name+"-conns")
+	}
+	b.ReportMetric(r.ThroughputRatio, "throughput-ratio")
+	b.ReportMetric(float64(r.WarmUpConnections), "warmup-conns")
+}
