@@ -233,6 +233,7 @@ func (r *benchRun) run(b *testing.B, o BenchOptions) {
 				rep = runLoad(b, r.env, r.bl, ntID, o.Load.withDefaults())
 			}
 			rep.reportMetrics(b)
+			b.Log(rep.String())
 		})
 	}
 	if items := o.BatchItems; items >= 0 && canProvision {
