@@ -290,3 +290,31 @@ func BenchmarkClientOverhead(b *testing.B) {
 		}
 	})
 }
+
+// TestExpiredMatchesUTCMinus12 pins the allocation-free expiry check to its
+// definition (the calendar month in UTC-12), around every month boundary of
+// a few years and in several zones.
+func TestExpiredMatchesUTCMinus12(t *testing.T) {
+	ref := func(year, month int, now time.Time) bool {
+		t := now.In(time.FixedZone("UTC-12", -12*3600))
+		return year < t.Year() || (year == t.Year() && month < int(t.Month()))
+	}
+	zones := []*time.Location{time.UTC, time.FixedZone("UTC+14", 14*3600), time.FixedZone("UTC-12", -12*3600)}
+	for y := 2023; y <= 2026; y++ {
+		for m := time.January; m <= time.December; m++ {
+			boundary := time.Date(y, m, 1, 0, 0, 0, 0, time.UTC)
+			for _, d := range []time.Duration{-36 * time.Hour, -12*time.Hour - time.Second, -12 * time.Hour, -time.Second, 0, 11 * time.Hour, 12 * time.Hour, 13 * time.Hour} {
+				for _, z := range zones {
+					now := boundary.Add(d).In(z)
+					for _, cy := range []int{y - 1, y, y + 1} {
+						for cm := 1; cm <= 12; cm++ {
+							if got, want := expired(cy, cm, now), ref(cy, cm, now); got != want {
+								t.Fatalf("expired(%d, %d, %v) = %v, want %v", cy, cm, now, got, want)
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+}
