@@ -13,6 +13,11 @@ import (
 	"github.com/tokenize-go/tokenize/internal/httpx"
 )
 
+// netHTTPWriteWait is net/http's maxWriteWaitBeforeConnReuse: how long
+// the transport waits, after reading a response, to see the request's write
+// complete before it gives up on reusing the connection.
+const netHTTPWriteWait = 50 * time.Millisecond
+
 // Defaults of LoadOptions.
 const (
 	DefaultLoadCalls      = 20_000
@@ -85,6 +90,10 @@ type LoadSide struct {
 	CallsPerSecond float64
 	// P50 and P99 are call latency percentiles.
 	P50, P99 time.Duration
+	// SlowCalls is how many calls took longer than 50 ms, net/http's wait
+	// for a request's write to complete before it reuses a connection: on
+	// a starved machine each may have cost a new connection.
+	SlowCalls int
 	// NewConnections is how many TCP connections the simulator accepted
 	// while this side's measured rounds ran (after the warm-up).
 	NewConnections int64
@@ -96,8 +105,13 @@ type LoadSide struct {
 // p50/p99 latency of both sides (as benchmark metrics under a *testing.B,
 // in the log otherwise), and fails tb when any call fails, when the
 // Client's throughput is below MinThroughputRatio of the baseline's, or
-// when either side opens more TCP connections than there are goroutines
-// (connections must be reused). It skips in live mode, without a
+// when the simulator accepts more TCP connections over the whole test,
+// warm-up included, than there are goroutines (connections must be
+// reused). Connections beyond that are excused, with a note, only up to
+// the number of calls slower than 50 ms: on a starved machine net/http
+// drops a connection whose request write it has not seen complete within
+// 50 ms of the response, and the call waiting for that decision is slow.
+// It skips in live mode, without a
 // Baseline, or when the provider cannot provision a network token and
 // request an ECommerce cryptogram.
 func RunLoad(tb testing.TB, h Harness, opts LoadOptions) LoadReport {
@@ -213,9 +227,26 @@ func runLoad(tb testing.TB, env *Env, bl Baseline, ntID string, o LoadOptions) L
 			rep.PairedRatio = (ratios[len(ratios)/2-1] + ratios[len(ratios)/2]) / 2
 		}
 	}
-	if total := warmConns + cs.conns + bs.conns; total > int64(o.Goroutines) {
-		tb.Errorf("load: %d goroutines opened %d TCP connections (warm-up %d, client %d, baseline %d): "+
-			"connections are not reused", o.Goroutines, total, warmConns, cs.conns, bs.conns)
+	// Connections. net/http recycles a connection only once it has seen
+	// the request's write complete, waiting netHTTPWriteWait for it after
+	// the response; on a starved machine it gives up and dials again. Such
+	// a call is itself slower than netHTTPWriteWait (its reader waits for
+	// the decision), so connections beyond one per goroutine are excused up
+	// to the number of such slow calls, and only those; a client that does
+	// not reuse connections opens one per call.
+	total := warmConns + cs.conns + bs.conns
+	slow := int64(rep.Client.SlowCalls + rep.Baseline.SlowCalls)
+	if excess := total - int64(o.Goroutines); excess > 0 {
+		if excess > slow {
+			tb.Errorf("load: %d goroutines opened %d TCP connections (warm-up %d, client %d, baseline %d; "+
+				"%d calls slower than %v): connections are not reused (are response bodies read to the end and closed?)",
+				o.Goroutines, total, warmConns, cs.conns, bs.conns, slow, netHTTPWriteWait)
+		} else {
+			tb.Logf("load: note: %d goroutines opened %d TCP connections (warm-up %d, client %d, baseline %d), "+
+				"no more than the %d calls slower than %v: a starved machine, on which net/http discards a "+
+				"connection whose request write it has not yet seen complete; not a reuse failure",
+				o.Goroutines, total, warmConns, cs.conns, bs.conns, slow, netHTTPWriteWait)
+		}
 	}
 	for _, s := range []struct {
 		name string
@@ -224,14 +255,13 @@ func runLoad(tb testing.TB, env *Env, bl Baseline, ntID string, o LoadOptions) L
 		if s.ls.errors.Load() > 0 {
 			tb.Errorf("load: %s: %d of %d calls failed; first: %v", s.name, s.ls.errors.Load(), o.Calls, s.ls.firstErr())
 		}
-		if c := s.ls.conns; c > int64(o.Goroutines) {
-			tb.Errorf("load: %s opened %d TCP connections for %d goroutines: connections are not reused "+
-				"(are response bodies read to the end and closed?)", s.name, c, o.Goroutines)
-		}
 	}
 	if rep.PairedRatio < o.MinThroughputRatio {
 		tb.Errorf("load: client throughput is %.0f%% of the baseline's (median of %d rounds; overall %.0f vs %.0f calls/s), want at least %.0f%%",
 			100*rep.PairedRatio, len(ratios), rep.Client.CallsPerSecond, rep.Baseline.CallsPerSecond, 100*o.MinThroughputRatio)
+		if slow > 0 {
+			tb.Logf("load: %d calls took over %v: the machine may be starved, which makes the ratio noisy", slow, netHTTPWriteWait)
+		}
 	}
 	return rep
 }
@@ -329,6 +359,8 @@ func (s *loadSide) summary() LoadSide {
 	if len(lat) > 0 {
 		out.P50 = lat[(len(lat)-1)*50/100]
 		out.P99 = lat[(len(lat)-1)*99/100]
+		i, _ := slices.BinarySearch(lat, netHTTPWriteWait+1)
+		out.SlowCalls = len(lat) - i
 	}
 	if s.duration > 0 {
 		out.CallsPerSecond = float64(s.done) / s.duration.Seconds()
@@ -339,8 +371,8 @@ func (s *loadSide) summary() LoadSide {
 // String formats the report as a small table.
 func (r LoadReport) String() string {
 	row := func(name string, s LoadSide) string {
-		return fmt.Sprintf("%-9s %6d calls %9.0f calls/s  p50 %9v  p99 %9v  %3d new conns  %d errors\n",
-			name, s.Calls, s.CallsPerSecond, s.P50, s.P99, s.NewConnections, s.Errors)
+		return fmt.Sprintf("%-9s %6d calls %9.0f calls/s  p50 %9v  p99 %9v  %3d new conns  %d calls > 50ms  %d errors\n",
+			name, s.Calls, s.CallsPerSecond, s.P50, s.P99, s.NewConnections, s.SlowCalls, s.Errors)
 	}
 	return "load (cryptograms):\n" + row("client", r.Client) + row("baseline", r.Baseline) +
 		fmt.Sprintf("client/baseline throughput %.3f overall, %.3f median of rounds (budget ≥ %.2f); warm-up opened %d connections\n",
@@ -357,6 +389,7 @@ func (r LoadReport) reportMetrics(b *testing.B) {
 		b.ReportMetric(float64(s.s.P50.Nanoseconds()), s.name+"-p50-ns")
 		b.ReportMetric(float64(s.s.P99.Nanoseconds()), s.name+"-p99-ns")
 		b.ReportMetric(float64(s.s.NewConnections), s.name+"-conns")
+		b.ReportMetric(float64(s.s.SlowCalls), s.name+"-calls>50ms")
 	}
 	b.ReportMetric(r.ThroughputRatio, "throughput-ratio")
 	b.ReportMetric(r.PairedRatio, "paired-ratio")
