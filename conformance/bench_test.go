@@ -40,3 +40,7 @@ func TestRunLoadSkipsWithoutBaseline(t *testing.T) {
 		t.Error("RunLoad did not skip a harness without Baseline")
 	}
 }
+
+// BenchmarkMemSkips shows the skip path: the in-memory provider has no
+// HTTP baseline, so RunBenchmarks skips with a reason.
+func BenchmarkMemSkips(b *testing.B) { conformance.RunBenchmarks(b, harness(fullCaps())) }
