@@ -3,6 +3,7 @@ package conformance
 import (
 	"context"
 	"fmt"
+	"os"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -17,6 +18,11 @@ import (
 // the transport waits, after reading a response, to see the request's write
 // complete before it gives up on reusing the connection.
 const netHTTPWriteWait = 50 * time.Millisecond
+
+// starvedPerMille: when more than one call in this many (over both sides)
+// takes longer than netHTTPWriteWait on loopback, the machine is starved
+// and the throughput ratio is reported instead of judged.
+const starvedPerMille = 1000
 
 // Defaults of LoadOptions.
 const (
@@ -111,6 +117,9 @@ type LoadSide struct {
 // the number of calls slower than 50 ms: on a starved machine net/http
 // drops a connection whose request write it has not seen complete within
 // 50 ms of the response, and the call waiting for that decision is slow.
+// When more than one call in a thousand is that slow, the machine is
+// starved and the throughput ratio is logged rather than judged, unless
+// StrictTimingEnv is set.
 // It skips in live mode, without a
 // Baseline, or when the provider cannot provision a network token and
 // request an ECommerce cryptogram.
@@ -257,10 +266,18 @@ func runLoad(tb testing.TB, env *Env, bl Baseline, ntID string, o LoadOptions) L
 		}
 	}
 	if rep.PairedRatio < o.MinThroughputRatio {
-		tb.Errorf("load: client throughput is %.0f%% of the baseline's (median of %d rounds; overall %.0f vs %.0f calls/s), want at least %.0f%%",
+		msg := fmt.Sprintf("load: client throughput is %.0f%% of the baseline's (median of %d rounds; overall %.0f vs %.0f calls/s), want at least %.0f%%",
 			100*rep.PairedRatio, len(ratios), rep.Client.CallsPerSecond, rep.Baseline.CallsPerSecond, 100*o.MinThroughputRatio)
-		if slow > 0 {
-			tb.Logf("load: %d calls took over %v: the machine may be starved, which makes the ratio noisy", slow, netHTTPWriteWait)
+		// Calls stalled for over 50 ms on loopback mean the machine is
+		// starved; the ratio then measures the scheduler (a quiet 2-core
+		// machine has none).
+		starved := slow > int64(2*o.Calls)/starvedPerMille
+		switch {
+		case !starved || os.Getenv(StrictTimingEnv) != "":
+			tb.Error(msg)
+		default:
+			tb.Logf("%s; not judged: %d calls took over %v, the machine is starved (set %s=1 to fail anyway)",
+				msg, slow, netHTTPWriteWait, StrictTimingEnv)
 		}
 	}
 	return rep
