@@ -197,10 +197,13 @@ func runLoad(tb testing.TB, env *Env, bl Baseline, ntID string, o LoadOptions) L
 	// few more connections than there are callers.) It also keeps the first
 	// side measured from paying for every dial.
 	before := env.Sim.Connections()
-	for name, fn := range map[string]func(context.Context) error{"client": client, "baseline": baseline} {
+	for _, side := range []struct {
+		name string
+		fn   func(context.Context) error
+	}{{"client", client}, {"baseline", baseline}} {
 		for range 2 {
-			if n, err := wave(fn, o.Goroutines); n > 0 {
-				tb.Fatalf("load warm-up: %s: %d of %d calls failed; first: %v", name, n, o.Goroutines, err)
+			if n, err := wave(side.fn, o.Goroutines); n > 0 {
+				tb.Fatalf("load warm-up: %s: %d of %d calls failed; first: %v", side.name, n, o.Goroutines, err)
 			}
 		}
 	}
