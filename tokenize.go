@@ -264,26 +264,37 @@ func (c *Client) RequestCryptogram(ctx context.Context, req CryptogramRequest) (
 // classifies the outcome and logs it.
 func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn func(context.Context) (T, error)) (T, *Error) {
 	var zero T
-	start := c.now()
+	// Whether the call is logged is decided once, here: with debug logging
+	// off (the production case) the clock is not read for the log and no
+	// attribute is built.
+	lg := callLog{on: c.logger.Enabled(ctx, slog.LevelDebug)}
+	if lg.on {
+		lg.start = c.now()
+	}
 	if !c.caps.Supports(op) {
-		return zero, c.finish(ctx, op, start, c.unsupported(op, ""), nil)
+		return zero, c.finish(ctx, op, lg, c.unsupported(op, ""), nil)
 	}
 	if verr != nil {
-		return zero, c.finish(ctx, op, start, verr, nil)
+		return zero, c.finish(ctx, op, lg, verr, nil)
 	}
 	if err := ctx.Err(); err != nil {
-		return zero, c.finish(ctx, op, start, fromContext(err), nil)
+		return zero, c.finish(ctx, op, lg, fromContext(err), nil)
 	}
+	// One reading of the clock serves the default deadline and the retry
+	// budget (context.WithTimeout would read it again).
+	began := time.Now()
 	callCtx := ctx
 	if _, ok := ctx.Deadline(); !ok && c.timeout > 0 {
 		var cancel context.CancelFunc
-		callCtx, cancel = context.WithTimeout(ctx, c.timeout)
+		callCtx, cancel = context.WithDeadline(ctx, began.Add(c.timeout))
 		defer cancel()
 	}
-	info := &callInfo{}
-	callCtx = context.WithValue(callCtx, callInfoKey{}, info)
+	// The response bookkeeping and the context carrying it are one
+	// allocation.
+	cc := &callContext{Context: callCtx}
+	info := &cc.info
+	callCtx = cc
 	policy := c.retry
-	began := time.Now()
 	earlierMayHaveApplied := false
 	for attempt := 1; ; attempt++ {
 		res, err := fn(callCtx)
@@ -291,27 +302,27 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 			err = &Error{Code: Internal, Message: "provider returned neither a result nor an error"}
 		}
 		if err == nil {
-			return res, c.finish(ctx, op, start, nil, info)
+			return res, c.finish(ctx, op, lg, nil, info)
 		}
 		e := c.classify(callCtx, err)
 		e.Attempts = attempt
 		if e.Code == NotFound && isDelete(op) && earlierMayHaveApplied {
 			// An earlier attempt's answer was lost, and it evidently
 			// deleted the token: the caller's goal holds.
-			return zero, c.finish(ctx, op, start, nil, info)
+			return zero, c.finish(ctx, op, lg, nil, info)
 		}
 		earlierMayHaveApplied = earlierMayHaveApplied || e.Code != RateLimited
 		if !e.Retryable || attempt >= policy.MaxAttempts {
-			return zero, c.finish(ctx, op, start, e, info)
+			return zero, c.finish(ctx, op, lg, e, info)
 		}
 		delay := policy.backoff(attempt, e.RetryAfter)
 		if time.Since(began)+delay > policy.MaxElapsed || pastDeadline(callCtx, delay) {
-			return zero, c.finish(ctx, op, start, e, info)
+			return zero, c.finish(ctx, op, lg, e, info)
 		}
 		c.logRetry(ctx, op, attempt, e, delay)
 		if !sleep(callCtx, delay) {
 			e = c.classify(callCtx, e)
-			return zero, c.finish(ctx, op, start, e, info)
+			return zero, c.finish(ctx, op, lg, e, info)
 		}
 	}
 }
@@ -344,6 +355,29 @@ type ResponseInfo struct {
 }
 
 type callInfoKey struct{}
+
+// callContext is the context of one call's attempts: it answers
+// callInfoKey with its own callInfo (what context.WithValue would do, in
+// one allocation instead of two) and delegates everything else.
+type callContext struct {
+	context.Context
+	info callInfo
+}
+
+// Value implements context.Context.
+func (c *callContext) Value(key any) any {
+	if key == (callInfoKey{}) {
+		return &c.info
+	}
+	return c.Context.Value(key)
+}
+
+// callLog is what finish needs to log a call: whether to, and when the
+// call started.
+type callLog struct {
+	on    bool
+	start time.Time
+}
 
 // callInfo collects what adapters report about the responses of one call.
 // An adapter may answer from goroutines of its own, hence the mutex.
@@ -444,12 +478,12 @@ func (c *Client) unsupported(op Operation, what string) *Error {
 }
 
 // finish completes err with the operation and provider, and logs the call.
-func (c *Client) finish(ctx context.Context, op Operation, start time.Time, err *Error, info *callInfo) *Error {
+func (c *Client) finish(ctx context.Context, op Operation, lg callLog, err *Error, info *callInfo) *Error {
 	if err != nil {
 		err.Op = op
 		err.Provider = c.name
 	}
-	if !c.logger.Enabled(ctx, slog.LevelDebug) {
+	if !lg.on {
 		return err
 	}
 	var last ResponseInfo
@@ -473,7 +507,7 @@ func (c *Client) finish(ctx context.Context, op Operation, start time.Time, err 
 	attrs = append(attrs,
 		slog.String("op", op.String()),
 		slog.String("provider", c.name),
-		slog.Duration("duration", c.now().Sub(start)),
+		slog.Duration("duration", c.now().Sub(lg.start)),
 		slog.String("code", code.String()),
 		slog.Int("http_requests", responses),
 	)

@@ -99,7 +99,9 @@ func normaliseYear(y int, field string) (int, *Error) {
 // check uses UTC-12, the last timezone on Earth to reach a new month, so a
 // card is never refused while it is still valid somewhere.
 func expired(year, month int, now time.Time) bool {
-	t := now.In(time.FixedZone("UTC-12", -12*3600))
+	// The UTC clock moved back 12 hours reads what a UTC-12 clock reads,
+	// without the three allocations of a time.FixedZone per call.
+	t := now.UTC().Add(-12 * time.Hour)
 	ny, nm := t.Year(), int(t.Month())
 	return year < ny || (year == ny && month < nm)
 }
