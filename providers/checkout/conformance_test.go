@@ -322,3 +322,9 @@ func TestBaseline(t *testing.T) {
 	require.NoError(t, b.GetNetworkToken(ctx, nt))
 	require.NoError(t, b.RequestCryptogram(ctx, nt))
 }
+
+// BenchmarkConformance measures the Client against a hand-written client
+// doing the same HTTP exchanges with the simulator (see PERFORMANCE.md):
+//
+//	go test -run '^$' -bench . -benchmem ./providers/...
+func BenchmarkConformance(b *testing.B) { conformance.RunBenchmarks(b, simHarness()) }

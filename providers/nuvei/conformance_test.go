@@ -222,3 +222,9 @@ func (b *baseline) RequestCryptogram(ctx context.Context, id string) error {
 	}
 	return err
 }
+
+// BenchmarkConformance measures the Client against a hand-written client
+// doing the same HTTP exchanges with the simulator (see PERFORMANCE.md):
+//
+//	go test -run '^$' -bench . -benchmem ./providers/...
+func BenchmarkConformance(b *testing.B) { conformance.RunBenchmarks(b, simHarness()) }
