@@ -64,6 +64,9 @@ func checkErr(t *testing.T, resp *httpx.Response, err error) {
 	if strings.Contains(te.Error(), fuzzPAN) {
 		t.Fatalf("error text carries the test card number: %q", te.Error())
 	}
+	if strings.Contains(string(te.ProviderBody()), fuzzPAN) {
+		t.Fatalf("kept provider body carries the test card number: %q", te.ProviderBody())
+	}
 	if strings.Contains(te.Message, fuzzCVV) || strings.Contains(te.Field, fuzzCVV) {
 		t.Fatalf("error message carries the test CVV: %q", te.Message)
 	}

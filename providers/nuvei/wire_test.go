@@ -334,9 +334,10 @@ func TestWireErrors(t *testing.T) {
 			assert.Equal(t, tc.want.retryable, te.Retryable, "Retryable")
 			assert.Equal(t, tc.want.unknown, te.OutcomeUnknown, "OutcomeUnknown")
 			assert.Equal(t, tc.status, te.HTTPStatus, "HTTPStatus")
-			if tc.want.codes != nil {
-				assert.Equal(t, tc.body, string(te.ProviderBody()), "the raw error body is kept")
+			if tc.want.codes != nil && !strings.Contains(tc.body, "accountNumber") {
+				assert.JSONEq(t, tc.body, string(te.ProviderBody()), "the error body is kept")
 			}
+			assert.NotContains(t, string(te.ProviderBody()), "11345739548759", "the kept body carries an account number")
 			assert.NotContains(t, err.Error(), "4111111111111111")
 			assert.NotContains(t, err.Error(), wireKey)
 		})
@@ -379,6 +380,51 @@ func TestWireNetworkTokenStates(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want, nt.State)
 			assert.Empty(t, nt.Number.Reveal())
+		})
+	}
+}
+
+// Nuvei's error responses use the full resource schema, so an error body
+// can carry a card number, CVV, DPAN, cryptogram or account number. None of
+// them may survive in the body kept for Error.ProviderBody, while the
+// envelope (status, code, reason) and the harmless fields stay readable.
+func TestWireErrorBodyRedacted(t *testing.T) {
+	const (
+		pan        = "4111111111111111"
+		dpan       = "4895370012345678"
+		cryptogram = "AgAAAAAAAIR8CQrXcIhbQAAAAAA="
+		account    = "11345739548759"
+	)
+	cases := []struct {
+		name   string
+		status int
+		body   string
+		keep   []string
+	}{
+		{"CryptogramUnder200", 200, `{"paymentOption":{"networkToken":{"paymentTokenId":"` + tokenID + `","tokenNumber":"` + dpan +
+			`","cryptogram":"` + cryptogram + `","tokenStatus":"ACTIVE"}},"result":{"status":"error","errors":{"code":"7000.1000","reason":"Unexpected error"}}}`,
+			[]string{`"7000.1000"`, `"Unexpected error"`, tokenID, `"ACTIVE"`}},
+		{"CardUnder400", 400, `{"paymentOption":{"card":{"cardNumber":"` + pan + `","cvv":"591","expirationMonth":"13"},
+			"alternativePaymentMethod":{"name":"ACH","data":{"accountNumber":"` + account + `","routingNumber":"847937857"}}},
+			"result":{"status":"error","errors":{"code":"5000.1000","reason":"card ` + pan + ` refused"}}}`,
+			[]string{`"5000.1000"`, `"847937857"`, `"13"`}},
+		{"NumericTokenNumber", 400, `{"tokenNumber":` + dpan + `,"result":{"status":"error","errors":{"code":"5000.1000","reason":"x"}}}`, nil},
+		{"HTML502", 502, `<html><body>card ` + pan + ` / 4111 1111 1111 1111 failed</body></html>`, []string{"<html>"}},
+		{"TruncatedJSON", 500, `{"paymentOption":{"card":{"cardNumber":"` + pan + `"`, []string{"cardNumber"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := wireClient(t)
+			mt.RegisterResponder("POST", wireBase+"/network-tokens/cryptograms", httpmock.NewStringResponder(tc.status, tc.body))
+			_, err := c.RequestCryptogram(context.Background(), tokenize.CryptogramRequest{NetworkTokenID: tokenID, TransactionType: tokenize.ECommerce})
+			kept := string(asError(t, err).ProviderBody())
+			require.NotEmpty(t, kept)
+			for _, secret := range []string{pan, "4111 1111 1111 1111", dpan, cryptogram, account, `"591"`} {
+				assert.NotContains(t, kept, secret)
+			}
+			for _, k := range tc.keep {
+				assert.Contains(t, kept, k)
+			}
 		})
 	}
 }
