@@ -140,7 +140,7 @@ func (p *provider) ProvisionNetworkToken(ctx context.Context, req *tokenize.Prov
 	if err != nil {
 		return nil, err
 	}
-	return decodeNetworkToken(resp)
+	return decodeNetworkToken(resp, "")
 }
 
 func (p *provider) GetNetworkToken(ctx context.Context, id string) (*tokenize.NetworkToken, error) {
@@ -148,7 +148,7 @@ func (p *provider) GetNetworkToken(ctx context.Context, id string) (*tokenize.Ne
 	if err != nil {
 		return nil, err
 	}
-	return decodeNetworkToken(resp)
+	return decodeNetworkToken(resp, id)
 }
 
 func (p *provider) DeleteNetworkToken(context.Context, *tokenize.DeleteNetworkTokenRequest) error {
@@ -263,7 +263,9 @@ func decodePaymentToken(resp *httpx.Response, wantID string) (*tokenize.PaymentT
 	return tok, nil
 }
 
-func decodeNetworkToken(resp *httpx.Response) (*tokenize.NetworkToken, error) {
+// decodeNetworkToken maps a provisioning or read response; wantID, when
+// set, is the id that was read and must be the one answered.
+func decodeNetworkToken(resp *httpx.Response, wantID string) (*tokenize.NetworkToken, error) {
 	var w networkTokenResponse
 	if err := success(resp, &w); err != nil {
 		return nil, err
@@ -274,6 +276,9 @@ func decodeNetworkToken(resp *httpx.Response) (*tokenize.NetworkToken, error) {
 	nt, err := mapNetworkToken(w.PaymentOption.NetworkToken, w.TokenRequestorID)
 	if err != nil {
 		return nil, httpx.Malformed(resp, err.Error())
+	}
+	if wantID != "" && nt.ID != wantID {
+		return nil, httpx.Malformed(resp, "the response is for another network token")
 	}
 	if nt.State == tokenize.StateActive && nt.Number == "" {
 		return nil, httpx.Malformed(resp, "an active network token has no tokenNumber")

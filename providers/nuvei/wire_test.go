@@ -428,3 +428,16 @@ func TestWireErrorBodyRedacted(t *testing.T) {
 		})
 	}
 }
+
+// A read answered with another token is not a success: the adapter checks
+// the id of every read, as it does for payment tokens and cryptograms.
+func TestWireGetNetworkTokenWrongToken(t *testing.T) {
+	c, mt := wireClient(t)
+	body := strings.Replace(seed(t, "nt_201_provision.json"), tokenID, "0b9a2f1e-0000-4000-8000-000000000000", 1)
+	expect(t, mt, "GET", "/network-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+	nt, err := c.GetNetworkToken(context.Background(), tokenID)
+	assert.Nil(t, nt)
+	te := asError(t, err)
+	assert.Equal(t, tokenize.Internal, te.Code)
+	assert.True(t, te.Retryable, "a malformed answer to a read may be retried")
+}
