@@ -34,7 +34,7 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 		if w := env.Result.Errors; w != nil {
 			we = &wireError{Code: cleanCode(w.Code), Reason: w.Reason}
 		}
-		nuveiError = strings.EqualFold(env.Result.Status, "error")
+		nuveiError = strings.EqualFold(env.Result.Status, statusError)
 	}
 	var e *tokenize.Error
 	switch s := resp.Status; {

@@ -23,6 +23,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tokenize-go/tokenize"
@@ -220,8 +221,10 @@ func success(resp *httpx.Response, v any) *tokenize.Error {
 		return classify(resp, decodeEnvelope(resp.Body))
 	}
 	if env := decodeEnvelope(resp.Body); env != nil && !isSuccess(env.Result) {
-		if env.Result.Status == "" {
-			return httpx.Malformed(resp, "result.status is missing")
+		if !strings.EqualFold(env.Result.Status, statusError) {
+			// Neither success nor error (missing, "pending", ...): the
+			// outcome of a create is unknown.
+			return httpx.Malformed(resp, "result.status is neither success nor error")
 		}
 		return classify(resp, env)
 	}
@@ -231,7 +234,14 @@ func success(resp *httpx.Response, v any) *tokenize.Error {
 	return nil
 }
 
-func isSuccess(r *result) bool { return r != nil && r.Status == "success" }
+// The two values of result.status on the token endpoints (seeds 000, 001,
+// 003: "Possible values: [success, error]").
+const (
+	statusSuccess = "success"
+	statusError   = "error"
+)
+
+func isSuccess(r *result) bool { return r != nil && r.Status == statusSuccess }
 
 func decodePaymentToken(resp *httpx.Response, wantID string) (*tokenize.PaymentToken, error) {
 	var w paymentTokenResponse

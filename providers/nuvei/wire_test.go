@@ -312,7 +312,10 @@ func TestWireErrors(t *testing.T) {
 		{"201HTML", "create", 201, "<html>ok</html>", want{code: tokenize.Internal, unknown: true}},
 		{"201Truncated", "create", 201, seed(t, "001_create_card.json")[:60], want{code: tokenize.Internal, unknown: true}},
 		{"200NoResult", "get", 200, `{"paymentToken":{"paymentTokenId":"` + tokenID + `"}}`, want{code: tokenize.Internal, retryable: true}},
-		{"200UnknownStatus", "get", 200, `{"result":{"status":"pending"}}`, want{code: tokenize.Unknown}},
+		// A status that is neither success nor error says nothing of the
+		// outcome: a create may have been applied.
+		{"200UnknownStatus", "get", 200, `{"result":{"status":"pending"}}`, want{code: tokenize.Internal, retryable: true}},
+		{"201UnknownStatusCreate", "create", 201, `{"result":{"status":"pending"}}`, want{code: tokenize.Internal, unknown: true}},
 		{"200WrongToken", "get", 200, strings.Replace(seed(t, "001_create_card.json"), tokenID, "other-id", 1), want{code: tokenize.Internal, retryable: true}},
 	}
 	for _, tc := range cases {
