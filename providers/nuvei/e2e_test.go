@@ -95,6 +95,7 @@ func TestSimBankAccountAndTemporaryToken(t *testing.T) {
 	assert.Equal(t, &tokenize.PaymentToken{Provider: "nuvei", ID: tok.ID, Kind: tokenize.KindBankAccount,
 		BankAccount:       &tokenize.BankAccountDetails{Last4: "8759", RoutingNumber: "011000015"},
 		CustomerReference: "buyer-1", MerchantReference: "m-1", UsageIntent: tokenize.UsageUnscheduled}, got)
+	assert.Equal(t, got, tok, "create and get describe the same token alike")
 
 	tmp := srv.CreateTemporaryToken(fixtures.MastercardCard)
 	tok, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: tokenize.Secret(tmp)})

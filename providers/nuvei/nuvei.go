@@ -114,7 +114,23 @@ func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreateP
 	if err != nil {
 		return nil, err
 	}
-	return decodePaymentToken(resp, "")
+	tok, err := decodePaymentToken(resp, "")
+	if err != nil {
+		return nil, err
+	}
+	// The create response (seed 001) omits buyerId, merchantReference and
+	// usageIntent although Nuvei stores them (seed 003 returns them):
+	// report the values Nuvei accepted, so that create and get agree.
+	if tok.CustomerReference == "" {
+		tok.CustomerReference = req.CustomerReference
+	}
+	if tok.MerchantReference == "" {
+		tok.MerchantReference = req.MerchantReference
+	}
+	if tok.UsageIntent == tokenize.UsageUnspecified {
+		tok.UsageIntent = req.UsageIntent
+	}
+	return tok, nil
 }
 
 func (p *provider) GetPaymentToken(ctx context.Context, id string) (*tokenize.PaymentToken, error) {

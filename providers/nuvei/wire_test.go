@@ -88,10 +88,14 @@ func TestWireCreateCard(t *testing.T) {
 	tok, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{
 		Card: &visa, MerchantReference: "MREF_1", CustomerReference: "buyer-7", UsageIntent: tokenize.UsageRecurring})
 	require.NoError(t, err)
+	// Seed 001's response omits buyerId, merchantReference and usageIntent,
+	// which Nuvei stores (seed 003 returns them): the accepted values are
+	// reported, so that create and get describe the token alike.
 	assert.Equal(t, &tokenize.PaymentToken{
 		Provider: "nuvei", ID: tokenID, Kind: tokenize.KindCard,
 		Card: &tokenize.CardDetails{Brand: tokenize.BrandVisa, MaskedNumber: "4***1111", BIN: "411111", Last4: "1111",
 			ExpiryMonth: 6, ExpiryYear: 2028, Type: tokenize.CardTypeCredit, HolderName: "John Doe"},
+		CustomerReference: "buyer-7", MerchantReference: "MREF_1", UsageIntent: tokenize.UsageRecurring,
 	}, tok)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
