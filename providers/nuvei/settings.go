@@ -68,14 +68,14 @@ func open(raw json.RawMessage, hc *http.Client) (*provider, error) {
 	if s.APIKey == "" {
 		return nil, tokenize.MissingSetting("api_key")
 	}
-	if strings.ContainsAny(string(s.APIKey), " \t\r\n") {
-		return nil, tokenize.InvalidSetting("api_key", "must not contain whitespace")
+	if strings.ContainsFunc(string(s.APIKey), func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil, tokenize.InvalidSetting("api_key", "must not contain whitespace or control characters")
 	}
 	if s.ProcessingEntityID == "" {
 		return nil, tokenize.MissingSetting("processing_entity_id")
 	}
 	if len(s.ProcessingEntityID) > maxProcessingEntityID || !isIDText(s.ProcessingEntityID) {
-		return nil, tokenize.InvalidSetting("processing_entity_id", "must be at most 64 letters, digits or hyphens")
+		return nil, tokenize.InvalidSetting("processing_entity_id", "must be at most 64 letters, digits, hyphens or underscores")
 	}
 	var timeout time.Duration
 	if s.Timeout != "" {
