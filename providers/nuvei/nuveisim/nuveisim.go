@@ -671,21 +671,31 @@ func last4(s string) string {
 	return s[len(s)-4:]
 }
 
+// minBINNumber is the shortest number whose BIN the simulator reports: below
+// a card number's 12 digits, BIN and last four would show it all.
+const minBINNumber = 12
+
 // maskedCard is the card object of a response: "4***1111" and the BIN, as
-// seed 001 shows.
+// seed 001 shows. Numbers too short to mask (a temporary token stored with
+// CreateTemporaryToken is not validated) show neither.
 func maskedCard(c *cardData) map[string]any {
 	_, name := brand(c.number)
-	bin := c.number
-	if len(bin) > 6 {
-		bin = bin[:6]
+	masked, bin := "***", ""
+	if len(c.number) > 4 {
+		masked = c.number[:1] + "***" + last4(c.number)
+	}
+	if len(c.number) >= minBINNumber {
+		bin = c.number[:6]
 	}
 	m := map[string]any{
-		"maskedCardNumber": c.number[:1] + "***" + last4(c.number),
-		"bin":              bin,
+		"maskedCardNumber": masked,
 		"expirationMonth":  c.month,
 		"expirationYear":   c.year,
 		"cardType":         "Credit",
 		"cardBrand":        name,
+	}
+	if bin != "" {
+		m["bin"] = bin
 	}
 	if c.holder != "" {
 		m["cardHolderName"] = c.holder

@@ -311,3 +311,20 @@ func TestSimConcurrentAndCounters(t *testing.T) {
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.EqualValues(t, 41, s.Requests(), "faulted requests count too")
 }
+
+// A temporary token the test stores with a short or empty number converts
+// without crashing the handler, and its masked number never shows more
+// than the last four digits.
+func TestSimTemporaryTokenShortNumber(t *testing.T) {
+	s := nuveisim.NewServer()
+	defer s.Close()
+	for _, number := range []string{"", "42", "4242424"} {
+		id := s.CreateTemporaryToken(tokenize.Card{Number: tokenize.PAN(number), ExpiryMonth: 1, ExpiryYear: 2030})
+		ex := call(t, s, "POST", "/payment-tokens", nuveisim.APIKey, create(map[string]any{"temporaryPaymentToken": map[string]any{"paymentTokenId": id}}))
+		require.Equal(t, 201, ex.status, "number %q: %s", number, ex.body)
+		if number != "" {
+			assert.NotContains(t, ex.body, `"`+number+`"`, "the full number is returned")
+			assert.NotContains(t, ex.body, `***`+number+`"`, "the full number is returned")
+		}
+	}
+}
