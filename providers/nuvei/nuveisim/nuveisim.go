@@ -671,6 +671,10 @@ func last4(s string) string {
 	return s[len(s)-4:]
 }
 
+// cardBrands is the cardBrand enum of seed 001. The simulator reports no
+// other value: JCB and Discover cards are told by cccId alone.
+var cardBrands = map[string]bool{"VISA": true, "MASTERCARD": true, "AMEX": true, "DINERS": true}
+
 // minBINNumber is the shortest number whose BIN the simulator reports: below
 // a card number's 12 digits, BIN and last four would show it all.
 const minBINNumber = 12
@@ -692,10 +696,12 @@ func maskedCard(c *cardData) map[string]any {
 		"expirationMonth":  c.month,
 		"expirationYear":   c.year,
 		"cardType":         "Credit",
-		"cardBrand":        name,
 	}
 	if bin != "" {
 		m["bin"] = bin
+	}
+	if cardBrands[name] {
+		m["cardBrand"] = name
 	}
 	if c.holder != "" {
 		m["cardHolderName"] = c.holder

@@ -328,3 +328,23 @@ func TestSimTemporaryTokenShortNumber(t *testing.T) {
 		}
 	}
 }
+
+// cardBrand is an enum of VISA, MASTERCARD, AMEX and DINERS (seed 001);
+// JCB and Discover cards are told by cccId 5 and 6 alone.
+func TestSimCardBrandEnum(t *testing.T) {
+	s := nuveisim.NewServer()
+	defer s.Close()
+	for pan, want := range map[string]struct {
+		ccc   float64
+		brand any
+	}{
+		"4111111111111111": {1, "VISA"}, "5555555555554444": {2, "MASTERCARD"}, "378282246310005": {3, "AMEX"},
+		"36227206271667": {4, "DINERS"}, "3530111333300000": {5, nil}, "6011111111111117": {6, nil},
+	} {
+		ex := call(t, s, "POST", "/payment-tokens", nuveisim.APIKey, create(map[string]any{"card": card(pan)}))
+		require.Equal(t, 201, ex.status, ex.body)
+		pt := ex.json["paymentToken"].(map[string]any)
+		assert.Equal(t, want.ccc, pt["cccId"], pan)
+		assert.Equal(t, want.brand, pt["paymentOption"].(map[string]any)["card"].(map[string]any)["cardBrand"], pan)
+	}
+}
