@@ -626,7 +626,11 @@ func (s *Simulator) createTemporaryToken(w http.ResponseWriter, r *http.Request)
 		fail(w, err)
 		return
 	}
-	if req.PaymentOption == nil || req.PaymentOption.Card == nil {
+	if req.PaymentOption == nil {
+		fail(w, notNull("paymentOption"))
+		return
+	}
+	if req.PaymentOption.Card == nil {
 		fail(w, notNull("paymentOption.card"))
 		return
 	}
@@ -843,7 +847,11 @@ func (s *Simulator) cryptogram(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	if req.PaymentOption == nil || req.PaymentOption.PaymentToken == nil {
+	if req.PaymentOption == nil {
+		fail(w, notNull("paymentOption"))
+		return
+	}
+	if req.PaymentOption.PaymentToken == nil {
 		fail(w, notNull("paymentOption.paymentToken"))
 		return
 	}
