@@ -16,6 +16,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
 )
 
 // Wire tests pin every request the adapter sends (method, path, query,
@@ -447,4 +448,53 @@ func TestWireGetNetworkTokenWrongToken(t *testing.T) {
 	te := asError(t, err)
 	assert.Equal(t, tokenize.Internal, te.Code)
 	assert.True(t, te.Retryable, "a malformed answer to a read may be retried")
+}
+
+// Brand comes from cccId (seed 001: 1 VISA, 2 MasterCard, 3 Amex, 4 Diners,
+// 5 JCB, 6 Discover), which wins over cardBrand; cardBrand (any case) is
+// used when cccId is absent or not a card company.
+func TestWireBrand(t *testing.T) {
+	for _, tc := range []struct {
+		ccc   string
+		brand string
+		want  tokenize.Brand
+	}{
+		{"1", "", tokenize.BrandVisa}, {"2", "", tokenize.BrandMastercard}, {"3", "", tokenize.BrandAmex},
+		{"4", "", tokenize.BrandDiners}, {"5", "", tokenize.BrandJCB}, {"6", "", tokenize.BrandDiscover},
+		{"2", `"VISA"`, tokenize.BrandMastercard},
+		{"0", `"MASTERCARD"`, tokenize.BrandMastercard}, {"", `"amex"`, tokenize.BrandAmex}, {"", `"Diners"`, tokenize.BrandDiners},
+		{"573", `"VISA"`, tokenize.BrandVisa}, {"", "", tokenize.BrandUnknown}, {"7", `"UNKNOWNPAY"`, tokenize.BrandUnknown},
+	} {
+		t.Run(tc.ccc+tc.brand, func(t *testing.T) {
+			c, mt := wireClient(t)
+			card := `"maskedCardNumber":"4***1111","expirationMonth":"06","expirationYear":"2028"`
+			if tc.brand != "" {
+				card += `,"cardBrand":` + tc.brand
+			}
+			pt := `"paymentTokenId":"` + tokenID + `"`
+			if tc.ccc != "" {
+				pt += `,"cccId":` + tc.ccc
+			}
+			body := `{"paymentToken":{` + pt + `,"paymentOption":{"card":{` + card + `}}},"result":{"status":"success"}}`
+			expect(t, mt, "GET", "/payment-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+			tok, err := c.GetPaymentToken(context.Background(), tokenID)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, tok.Card.Brand)
+		})
+	}
+}
+
+// A JCB card tokenized on the simulator comes back with cccId 5 and no
+// cardBrand (seed 001's enum has no JCB): the brand still reads JCB.
+func TestSimBrandFromCccID(t *testing.T) {
+	srv := nuveisim.NewServer()
+	defer srv.Close()
+	c, err := tokenize.Open(context.Background(), srv.Config())
+	require.NoError(t, err)
+	card := tokenize.Card{Number: "3530111333300000", ExpiryMonth: 6, ExpiryYear: 2031}
+	tok, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: &card})
+	require.NoError(t, err)
+	assert.Equal(t, tokenize.BrandJCB, tok.Card.Brand)
+	assert.Equal(t, "353011", tok.Card.BIN)
+	assert.Equal(t, "0000", tok.Card.Last4)
 }
