@@ -21,6 +21,7 @@ package nuvei
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"strings"
@@ -217,17 +218,23 @@ func (p *provider) get(ctx context.Context, path string) (*httpx.Response, error
 	return p.do(ctx, httpx.Request{Method: http.MethodGet, URL: u, Header: h, Idempotent: true})
 }
 
+// do sends r, bounded by the timeout setting when there is one.
 func (p *provider) do(ctx context.Context, r httpx.Request) (*httpx.Response, error) {
-	if p.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.timeout)
-		defer cancel()
+	if p.timeout <= 0 {
+		return p.http.Do(ctx, r)
 	}
-	resp, err := p.http.Do(ctx, r)
-	if err != nil {
-		return nil, err
+	exchange, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	resp, err := p.http.Do(exchange, r)
+	var te *tokenize.Error
+	if err != nil && ctx.Err() == nil && errors.Is(exchange.Err(), context.DeadlineExceeded) && errors.As(err, &te) {
+		// Only this exchange ran out of time, not the caller's context:
+		// like any lost answer, it may be sent again unless it may have
+		// taken effect (httpx set OutcomeUnknown for a create it sent).
+		te.Retryable = !te.OutcomeUnknown
+		te.Message = "no answer within the timeout setting"
 	}
-	return resp, nil
+	return resp, err
 }
 
 // success decodes a 2xx body whose result says success into v; anything
