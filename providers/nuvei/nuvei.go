@@ -151,6 +151,12 @@ func (p *provider) ProvisionNetworkToken(ctx context.Context, req *tokenize.Prov
 		return nil, &tokenize.Error{Code: tokenize.Unsupported, Field: tokenize.FieldProvisionSource,
 			Message: "Nuvei provisions network tokens from a card only (POST /network-tokens)"}
 	}
+	if req.Card.CVV == "" {
+		// POST /network-tokens documents cvv as required (research notes
+		// §3.7a): refuse here rather than send a card number Nuvei rejects.
+		return nil, &tokenize.Error{Code: tokenize.InvalidArgument, Field: tokenize.FieldCardCVV,
+			Message: "Nuvei requires the CVV to provision a network token"}
+	}
 	body := provisionRequest{ProcessingEntityID: p.entity, MerchantReference: req.MerchantReference}
 	body.PaymentOption.Card = cardToWire(req.Card)
 	body.PaymentOption.Card.CardHolderName = "" // not part of POST /network-tokens

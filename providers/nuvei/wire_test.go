@@ -498,3 +498,17 @@ func TestSimBrandFromCccID(t *testing.T) {
 	assert.Equal(t, "353011", tok.Card.BIN)
 	assert.Equal(t, "0000", tok.Card.Last4)
 }
+
+// POST /network-tokens requires the CVV (research notes §3.7a; the
+// simulator enforces it): without one the adapter refuses before sending
+// the card number anywhere.
+func TestWireProvisionRequiresCVV(t *testing.T) {
+	c, mt := wireClient(t)
+	card := visa
+	card.CVV = ""
+	_, err := c.ProvisionNetworkToken(context.Background(), tokenize.ProvisionNetworkTokenRequest{Card: &card})
+	te := asError(t, err)
+	assert.Equal(t, tokenize.InvalidArgument, te.Code)
+	assert.Equal(t, tokenize.FieldCardCVV, te.Field)
+	assert.Zero(t, mt.GetTotalCallCount(), "the card number was sent")
+}
