@@ -337,6 +337,9 @@ func decodeCryptogram(resp *httpx.Response, req *tokenize.CryptogramRequest) (*t
 	if err != nil {
 		return nil, httpx.Malformed(resp, err.Error())
 	}
+	if nt.ID != req.NetworkTokenID {
+		return nil, httpx.Malformed(resp, "the cryptogram is for another network token")
+	}
 	value := w.PaymentOption.NetworkToken.Cryptogram
 	if value == "" {
 		if nt.State != tokenize.StateActive && nt.State != tokenize.StateUnknown {
@@ -344,9 +347,6 @@ func decodeCryptogram(resp *httpx.Response, req *tokenize.CryptogramRequest) (*t
 				Message: "the network token is " + nt.State.String()}
 		}
 		return nil, httpx.Malformed(resp, "cryptogram is missing")
-	}
-	if nt.ID != req.NetworkTokenID {
-		return nil, httpx.Malformed(resp, "the cryptogram is for another network token")
 	}
 	eci := eciByScheme[nt.Scheme]
 	if eci == "" {

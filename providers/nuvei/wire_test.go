@@ -512,3 +512,13 @@ func TestWireProvisionRequiresCVV(t *testing.T) {
 	assert.Equal(t, tokenize.FieldCardCVV, te.Field)
 	assert.Zero(t, mt.GetTotalCallCount(), "the card number was sent")
 }
+
+// An answer about another network token is malformed, whatever it says:
+// its state must not be reported as the requested token's.
+func TestWireCryptogramOtherTokenSuspended(t *testing.T) {
+	c, mt := wireClient(t)
+	mt.RegisterResponder("POST", wireBase+"/network-tokens/cryptograms", httpmock.NewStringResponder(201,
+		`{"paymentOption":{"networkToken":{"paymentTokenId":"0b9a2f1e-0000-4000-8000-000000000000","tokenStatus":"SUSPENDED"}},"result":{"status":"success"}}`))
+	_, err := c.RequestCryptogram(context.Background(), tokenize.CryptogramRequest{NetworkTokenID: tokenID, TransactionType: tokenize.ECommerce})
+	assert.Equal(t, tokenize.Internal, asError(t, err).Code)
+}
