@@ -165,7 +165,7 @@ const maxCodeLen = 11
 // cleanCode returns code if it looks like a Nuvei code (at most 11
 // letters, digits, dots, hyphens or underscores), else "": a longer or
 // stranger value is not a code and could carry anything (it stays in the
-// raw body).
+// body kept for ProviderBody, redacted).
 func cleanCode(code string) string {
 	if len(code) > maxCodeLen {
 		return ""

@@ -16,6 +16,13 @@
 // documents no endpoint to delete a payment or network token, nor to
 // provision a network token from an existing payment token, so those are
 // Unsupported.
+//
+// Nuvei's error responses use the full resource schema, so an error body
+// may echo card data. The body an error keeps for
+// (*tokenize.Error).ProviderBody is redacted: cardNumber, cvv, tokenNumber,
+// cryptogram and accountNumber values are replaced, and card-number-like
+// digit runs are masked elsewhere (JSON bodies are re-encoded, so key order
+// and spacing differ from the wire).
 package nuvei
 
 import (
