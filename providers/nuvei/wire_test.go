@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -520,5 +521,73 @@ func TestWireCryptogramOtherTokenSuspended(t *testing.T) {
 	mt.RegisterResponder("POST", wireBase+"/network-tokens/cryptograms", httpmock.NewStringResponder(201,
 		`{"paymentOption":{"networkToken":{"paymentTokenId":"0b9a2f1e-0000-4000-8000-000000000000","tokenStatus":"SUSPENDED"}},"result":{"status":"success"}}`))
 	_, err := c.RequestCryptogram(context.Background(), tokenize.CryptogramRequest{NetworkTokenID: tokenID, TransactionType: tokenize.ECommerce})
+	assert.Equal(t, tokenize.Internal, asError(t, err).Code)
+}
+
+// The card fields of a payment token: two- and four-digit years (seed 001:
+// ^(\d{4}|\d{2})$), a masked number that would show more than BIN and last
+// four is dropped, and values outside the documented shapes are a
+// malformed answer, not a token.
+func TestWireCardMapping(t *testing.T) {
+	type want struct {
+		month, year int
+		masked, bin string
+		last4       string
+		malformed   bool
+	}
+	for _, tc := range []struct {
+		name, card string
+		want       want
+	}{
+		{"TwoDigitYear", `"maskedCardNumber":"4***1111","bin":"411111","expirationMonth":"06","expirationYear":"28"`,
+			want{month: 6, year: 2028, masked: "4***1111", bin: "411111", last4: "1111"}},
+		{"OneDigitMonth", `"maskedCardNumber":"4***1111","expirationMonth":"6","expirationYear":"2028"`,
+			want{month: 6, year: 2028, masked: "4***1111", last4: "1111"}},
+		{"EightDigitBIN", `"maskedCardNumber":"411111******1111","bin":"41111111","expirationMonth":"12","expirationYear":"2030"`,
+			want{month: 12, year: 2030, masked: "411111******1111", bin: "41111111", last4: "1111"}},
+		{"FullPANAsMasked", `"maskedCardNumber":"4111111111111111","expirationMonth":"12","expirationYear":"2030"`,
+			want{month: 12, year: 2030, last4: "1111"}},
+		{"Month13", `"maskedCardNumber":"4***1111","expirationMonth":"13","expirationYear":"2030"`, want{malformed: true}},
+		{"ThreeDigitYear", `"maskedCardNumber":"4***1111","expirationMonth":"12","expirationYear":"203"`, want{malformed: true}},
+		{"NineDigitBIN", `"maskedCardNumber":"4***1111","bin":"411111111","expirationMonth":"12","expirationYear":"2030"`, want{malformed: true}},
+		{"LetterBIN", `"maskedCardNumber":"4***1111","bin":"41111x","expirationMonth":"12","expirationYear":"2030"`, want{malformed: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := wireClient(t)
+			body := `{"paymentToken":{"paymentTokenId":"` + tokenID + `","cccId":1,"paymentOption":{"card":{` + tc.card + `}}},"result":{"status":"success"}}`
+			expect(t, mt, "GET", "/payment-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+			tok, err := c.GetPaymentToken(context.Background(), tokenID)
+			if tc.want.malformed {
+				assert.Equal(t, tokenize.Internal, asError(t, err).Code)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want.month, tok.Card.ExpiryMonth, "month")
+			assert.Equal(t, tc.want.year, tok.Card.ExpiryYear, "year")
+			assert.Equal(t, tc.want.masked, tok.Card.MaskedNumber, "masked")
+			assert.Equal(t, tc.want.bin, tok.Card.BIN, "bin")
+			assert.Equal(t, tc.want.last4, tok.Card.Last4, "last4")
+			assert.NotContains(t, fmt.Sprintf("%+v %+v", tok, *tok.Card), "4111111111111111")
+		})
+	}
+}
+
+// The network token's own expiry and its card's accept two-digit years;
+// a last4Digits that is not four digits is malformed.
+func TestWireNetworkTokenExpiry(t *testing.T) {
+	c, mt := wireClient(t)
+	body := strings.NewReplacer(`"expirationYear": "2029"`, `"expirationYear": "29"`, `"expirationYear": "2028"`, `"expirationYear": "28"`).
+		Replace(seed(t, "nt_201_provision.json"))
+	require.Contains(t, body, `"29"`)
+	require.Contains(t, body, `"28"`)
+	expect(t, mt, "GET", "/network-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+	nt, err := c.GetNetworkToken(context.Background(), tokenID)
+	require.NoError(t, err)
+	assert.Equal(t, wantNT(), nt)
+
+	c, mt = wireClient(t)
+	body = strings.Replace(seed(t, "nt_201_provision.json"), `"last4Digits": "1111"`, `"last4Digits": "11111"`, 1)
+	expect(t, mt, "GET", "/network-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+	_, err = c.GetNetworkToken(context.Background(), tokenID)
 	assert.Equal(t, tokenize.Internal, asError(t, err).Code)
 }
