@@ -591,3 +591,19 @@ func TestWireNetworkTokenExpiry(t *testing.T) {
 	_, err = c.GetNetworkToken(context.Background(), tokenID)
 	assert.Equal(t, tokenize.Internal, asError(t, err).Code)
 }
+
+// issuingCountry is two characters (seed 001); anything else is not an
+// ISO 3166-1 alpha-2 code and is not reported as one.
+func TestWireIssuerCountry(t *testing.T) {
+	for in, want := range map[string]string{"DE": "DE", "de": "DE", "Germany": "", "D": "", "1A": "", "": ""} {
+		t.Run(in, func(t *testing.T) {
+			c, mt := wireClient(t)
+			body := `{"paymentToken":{"paymentTokenId":"` + tokenID + `","cccId":1,"paymentOption":{"card":{"maskedCardNumber":"4***1111",` +
+				`"expirationMonth":"06","expirationYear":"2028","issuingCountry":"` + in + `"}}},"result":{"status":"success"}}`
+			expect(t, mt, "GET", "/payment-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+			tok, err := c.GetPaymentToken(context.Background(), tokenID)
+			require.NoError(t, err)
+			assert.Equal(t, want, tok.Card.IssuerCountry)
+		})
+	}
+}
