@@ -40,7 +40,10 @@ type Settings struct {
 	// Timeout bounds each HTTP exchange, as a Go duration string ("20s"),
 	// read like every adapter's timeout (httpx.Duration). Optional: by
 	// default only the caller's context (and the Client's default timeout)
-	// bound a call.
+	// bound a call. An exchange cut short by it is retried under the
+	// Client's retry policy when that is safe (reads, cryptograms, a
+	// request never sent); a create that was sent is not, and its error
+	// reports OutcomeUnknown.
 	Timeout string `json:"timeout,omitempty"`
 	// AllowInsecureHTTP permits a plain http base URL on a non-loopback
 	// host (a TLS-terminating proxy on a private network). Optional,
