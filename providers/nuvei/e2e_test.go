@@ -95,6 +95,7 @@ func TestSimBankAccountAndTemporaryToken(t *testing.T) {
 	assert.Equal(t, &tokenize.PaymentToken{Provider: "nuvei", ID: tok.ID, Kind: tokenize.KindBankAccount,
 		BankAccount:       &tokenize.BankAccountDetails{Last4: "8759", RoutingNumber: "011000015"},
 		CustomerReference: "buyer-1", MerchantReference: "m-1", UsageIntent: tokenize.UsageUnscheduled}, got)
+	assert.Equal(t, got, tok, "create and get describe the same token alike")
 
 	tmp := srv.CreateTemporaryToken(fixtures.MastercardCard)
 	tok, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: tokenize.Secret(tmp)})
@@ -130,4 +131,34 @@ func TestServerSettings(t *testing.T) {
 	var m map[string]string
 	require.NoError(t, json.Unmarshal(srv.Settings(), &m))
 	assert.Equal(t, map[string]string{"base_url": srv.URL, "api_key": nuveisim.APIKey, "processing_entity_id": "ent-2"}, m)
+}
+
+// The timeout setting is a per-exchange limit inside the caller's context:
+// a read it cuts short is retried like any other lost answer to a read,
+// while a create it cuts short is not retried and says its outcome is
+// unknown.
+func TestSimTimeoutSettingRetriesReads(t *testing.T) {
+	srv := nuveisim.NewServer()
+	defer srv.Close()
+	settings := settingsWith(t, srv.Settings(), "timeout", "150ms")
+	c, err := tokenize.Open(context.Background(), tokenize.Config{Provider: "nuvei", Settings: settings},
+		tokenize.WithRetryPolicy(tokenize.RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond}))
+	require.NoError(t, err)
+	card := fixtures.VisaCard
+	tok, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: &card})
+	require.NoError(t, err)
+
+	srv.Faults().Inject(faults.Fault{Kind: faults.Latency, Delay: 5 * time.Second, Times: 1, Method: "GET"})
+	got, err := c.GetPaymentToken(context.Background(), tok.ID)
+	require.NoError(t, err, "the read is retried after the per-exchange timeout")
+	assert.Equal(t, tok.ID, got.ID)
+
+	srv.Faults().Inject(faults.Fault{Kind: faults.Latency, Delay: 5 * time.Second, Times: 1, Method: "POST"})
+	before := srv.Requests()
+	_, err = c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: &card})
+	te := asError(t, err)
+	assert.Equal(t, tokenize.DeadlineExceeded, te.Code)
+	assert.True(t, te.OutcomeUnknown, "the create was sent")
+	assert.False(t, te.Retryable)
+	assert.EqualValues(t, 1, srv.Requests()-before, "a create is never resent")
 }

@@ -34,7 +34,7 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 		if w := env.Result.Errors; w != nil {
 			we = &wireError{Code: cleanCode(w.Code), Reason: w.Reason}
 		}
-		nuveiError = strings.EqualFold(env.Result.Status, "error")
+		nuveiError = strings.EqualFold(env.Result.Status, statusError)
 	}
 	var e *tokenize.Error
 	switch s := resp.Status; {
@@ -61,8 +61,102 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 		}
 	}
 	e.RequestID = resp.RequestID
-	e.SetProviderBody(resp.Body)
+	e.SetProviderBody(redactBody(resp.Body))
 	return e
+}
+
+// sensitiveKeys are the wire fields whose values must not survive in the
+// body kept by Error.ProviderBody: Nuvei's error responses use the full
+// resource schema (seeds 000, 001, 003), so an error can carry a card
+// number, CVV, DPAN, cryptogram or bank account number.
+var sensitiveKeys = map[string]bool{
+	"cardNumber":        true,
+	"cvv":               true,
+	"CVV":               true,
+	"tokenNumber":       true,
+	"cryptogram":        true,
+	achAccountNumberKey: true,
+}
+
+// redactedValue replaces a sensitive value in a kept body.
+const redactedValue = "[REDACTED]"
+
+// redactBody returns the error body to keep for Error.ProviderBody: a JSON
+// body re-encoded with every sensitive field's value replaced and any card
+// number written inside another string masked; any other body (HTML, text,
+// truncated JSON) with its card-number-like digit runs masked.
+func redactBody(body []byte) []byte {
+	if len(body) == 0 {
+		return body
+	}
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) == nil && !dec.More() {
+		if out, err := json.Marshal(redactValue(v)); err == nil {
+			return out
+		}
+	}
+	return []byte(maskCardNumbers(string(body)))
+}
+
+func redactValue(v any) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if sensitiveKeys[k] && x != nil {
+				t[k] = redactedValue
+				continue
+			}
+			t[k] = redactValue(x)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = redactValue(x)
+		}
+	case string:
+		return maskCardNumbers(t)
+	case json.Number:
+		if len(t) >= minCardDigits {
+			return redactedValue
+		}
+	}
+	return v
+}
+
+// minCardDigits is the shortest digit run masked in kept bodies: the
+// shortest card number (12 digits).
+const minCardDigits = 12
+
+// maskCardNumbers replaces every digit of each run of at least
+// minCardDigits digits, plain or grouped with single spaces or hyphens
+// ("4111 1111 1111 1111"), with '*'.
+func maskCardNumbers(s string) string {
+	b := []byte(s)
+	for i := 0; i < len(b); {
+		if b[i] < '0' || b[i] > '9' {
+			i++
+			continue
+		}
+		j, digits := i, 0
+		for j < len(b) {
+			if b[j] >= '0' && b[j] <= '9' {
+				digits++
+			} else if !((b[j] == ' ' || b[j] == '-') && j+1 < len(b) && b[j+1] >= '0' && b[j+1] <= '9') {
+				break
+			}
+			j++
+		}
+		if digits >= minCardDigits {
+			for k := i; k < j; k++ {
+				if b[k] >= '0' && b[k] <= '9' {
+					b[k] = '*'
+				}
+			}
+		}
+		i = j
+	}
+	return string(b)
 }
 
 // maxCodeLen is the documented bound of errors.code ("<= 11 characters").
@@ -71,7 +165,7 @@ const maxCodeLen = 11
 // cleanCode returns code if it looks like a Nuvei code (at most 11
 // letters, digits, dots, hyphens or underscores), else "": a longer or
 // stranger value is not a code and could carry anything (it stays in the
-// raw body).
+// body kept for ProviderBody, redacted).
 func cleanCode(code string) string {
 	if len(code) > maxCodeLen {
 		return ""

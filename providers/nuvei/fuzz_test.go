@@ -64,6 +64,9 @@ func checkErr(t *testing.T, resp *httpx.Response, err error) {
 	if strings.Contains(te.Error(), fuzzPAN) {
 		t.Fatalf("error text carries the test card number: %q", te.Error())
 	}
+	if strings.Contains(string(te.ProviderBody()), fuzzPAN) {
+		t.Fatalf("kept provider body carries the test card number: %q", te.ProviderBody())
+	}
 	if strings.Contains(te.Message, fuzzCVV) || strings.Contains(te.Field, fuzzCVV) {
 		t.Fatalf("error message carries the test CVV: %q", te.Message)
 	}
@@ -109,18 +112,23 @@ func FuzzDecodePaymentToken(f *testing.F) {
 func FuzzDecodeNetworkToken(f *testing.F) {
 	addSeeds(f)
 	f.Fuzz(func(t *testing.T, status int, body []byte) {
-		resp := fuzzResponse(status, body, false)
-		nt, err := decodeNetworkToken(resp)
-		if err != nil {
-			checkErr(t, resp, err)
-			return
-		}
-		checkSuccess(t, resp)
-		if nt == nil || nt.ID == "" {
-			t.Fatalf("incomplete success %+v", nt)
-		}
-		if nt.State == tokenize.StateActive && nt.Number == "" {
-			t.Fatal("active token without a number")
+		for _, want := range []string{"", "1eaf1356-a9a2-4a16-a0c1-290ba2265257"} {
+			resp := fuzzResponse(status, body, want != "")
+			nt, err := decodeNetworkToken(resp, want)
+			if err != nil {
+				checkErr(t, resp, err)
+				continue
+			}
+			checkSuccess(t, resp)
+			if nt == nil || nt.ID == "" {
+				t.Fatalf("incomplete success %+v", nt)
+			}
+			if want != "" && nt.ID != want {
+				t.Fatal("success for another id")
+			}
+			if nt.State == tokenize.StateActive && nt.Number == "" {
+				t.Fatal("active token without a number")
+			}
 		}
 	})
 }
@@ -212,7 +220,7 @@ func BenchmarkMapping(b *testing.B) {
 		resp := &httpx.Response{Status: 201, Body: nt}
 		b.ReportAllocs()
 		for b.Loop() {
-			if _, err := decodeNetworkToken(resp); err != nil {
+			if _, err := decodeNetworkToken(resp, ""); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -16,13 +16,22 @@
 // documents no endpoint to delete a payment or network token, nor to
 // provision a network token from an existing payment token, so those are
 // Unsupported.
+//
+// Nuvei's error responses use the full resource schema, so an error body
+// may echo card data. The body an error keeps for
+// (*tokenize.Error).ProviderBody is redacted: cardNumber, cvv, tokenNumber,
+// cryptogram and accountNumber values are replaced, and card-number-like
+// digit runs are masked elsewhere (JSON bodies are re-encoded, so key order
+// and spacing differ from the wire).
 package nuvei
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/tokenize-go/tokenize"
@@ -113,7 +122,23 @@ func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreateP
 	if err != nil {
 		return nil, err
 	}
-	return decodePaymentToken(resp, "")
+	tok, err := decodePaymentToken(resp, "")
+	if err != nil {
+		return nil, err
+	}
+	// The create response (seed 001) omits buyerId, merchantReference and
+	// usageIntent although Nuvei stores them (seed 003 returns them):
+	// report the values Nuvei accepted, so that create and get agree.
+	if tok.CustomerReference == "" {
+		tok.CustomerReference = req.CustomerReference
+	}
+	if tok.MerchantReference == "" {
+		tok.MerchantReference = req.MerchantReference
+	}
+	if tok.UsageIntent == tokenize.UsageUnspecified {
+		tok.UsageIntent = req.UsageIntent
+	}
+	return tok, nil
 }
 
 func (p *provider) GetPaymentToken(ctx context.Context, id string) (*tokenize.PaymentToken, error) {
@@ -133,6 +158,12 @@ func (p *provider) ProvisionNetworkToken(ctx context.Context, req *tokenize.Prov
 		return nil, &tokenize.Error{Code: tokenize.Unsupported, Field: tokenize.FieldProvisionSource,
 			Message: "Nuvei provisions network tokens from a card only (POST /network-tokens)"}
 	}
+	if req.Card.CVV == "" {
+		// POST /network-tokens documents cvv as required (research notes
+		// §3.7a): refuse here rather than send a card number Nuvei rejects.
+		return nil, &tokenize.Error{Code: tokenize.InvalidArgument, Field: tokenize.FieldCardCVV,
+			Message: "Nuvei requires the CVV to provision a network token"}
+	}
 	body := provisionRequest{ProcessingEntityID: p.entity, MerchantReference: req.MerchantReference}
 	body.PaymentOption.Card = cardToWire(req.Card)
 	body.PaymentOption.Card.CardHolderName = "" // not part of POST /network-tokens
@@ -140,7 +171,7 @@ func (p *provider) ProvisionNetworkToken(ctx context.Context, req *tokenize.Prov
 	if err != nil {
 		return nil, err
 	}
-	return decodeNetworkToken(resp)
+	return decodeNetworkToken(resp, "")
 }
 
 func (p *provider) GetNetworkToken(ctx context.Context, id string) (*tokenize.NetworkToken, error) {
@@ -148,7 +179,7 @@ func (p *provider) GetNetworkToken(ctx context.Context, id string) (*tokenize.Ne
 	if err != nil {
 		return nil, err
 	}
-	return decodeNetworkToken(resp)
+	return decodeNetworkToken(resp, id)
 }
 
 func (p *provider) DeleteNetworkToken(context.Context, *tokenize.DeleteNetworkTokenRequest) error {
@@ -200,17 +231,23 @@ func (p *provider) get(ctx context.Context, path string) (*httpx.Response, error
 	return p.do(ctx, httpx.Request{Method: http.MethodGet, URL: u, Header: h, Idempotent: true})
 }
 
+// do sends r, bounded by the timeout setting when there is one.
 func (p *provider) do(ctx context.Context, r httpx.Request) (*httpx.Response, error) {
-	if p.timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, p.timeout)
-		defer cancel()
+	if p.timeout <= 0 {
+		return p.http.Do(ctx, r)
 	}
-	resp, err := p.http.Do(ctx, r)
-	if err != nil {
-		return nil, err
+	exchange, cancel := context.WithTimeout(ctx, p.timeout)
+	defer cancel()
+	resp, err := p.http.Do(exchange, r)
+	var te *tokenize.Error
+	if err != nil && ctx.Err() == nil && errors.Is(exchange.Err(), context.DeadlineExceeded) && errors.As(err, &te) {
+		// Only this exchange ran out of time, not the caller's context:
+		// like any lost answer, it may be sent again unless it may have
+		// taken effect (httpx set OutcomeUnknown for a create it sent).
+		te.Retryable = !te.OutcomeUnknown
+		te.Message = "no answer within the timeout setting"
 	}
-	return resp, nil
+	return resp, err
 }
 
 // success decodes a 2xx body whose result says success into v; anything
@@ -220,8 +257,10 @@ func success(resp *httpx.Response, v any) *tokenize.Error {
 		return classify(resp, decodeEnvelope(resp.Body))
 	}
 	if env := decodeEnvelope(resp.Body); env != nil && !isSuccess(env.Result) {
-		if env.Result.Status == "" {
-			return httpx.Malformed(resp, "result.status is missing")
+		if !strings.EqualFold(env.Result.Status, statusError) {
+			// Neither success nor error (missing, "pending", ...): the
+			// outcome of a create is unknown.
+			return httpx.Malformed(resp, "result.status is neither success nor error")
 		}
 		return classify(resp, env)
 	}
@@ -231,7 +270,14 @@ func success(resp *httpx.Response, v any) *tokenize.Error {
 	return nil
 }
 
-func isSuccess(r *result) bool { return r != nil && r.Status == "success" }
+// The two values of result.status on the token endpoints (seeds 000, 001,
+// 003: "Possible values: [success, error]").
+const (
+	statusSuccess = "success"
+	statusError   = "error"
+)
+
+func isSuccess(r *result) bool { return r != nil && r.Status == statusSuccess }
 
 func decodePaymentToken(resp *httpx.Response, wantID string) (*tokenize.PaymentToken, error) {
 	var w paymentTokenResponse
@@ -263,7 +309,9 @@ func decodePaymentToken(resp *httpx.Response, wantID string) (*tokenize.PaymentT
 	return tok, nil
 }
 
-func decodeNetworkToken(resp *httpx.Response) (*tokenize.NetworkToken, error) {
+// decodeNetworkToken maps a provisioning or read response; wantID, when
+// set, is the id that was read and must be the one answered.
+func decodeNetworkToken(resp *httpx.Response, wantID string) (*tokenize.NetworkToken, error) {
 	var w networkTokenResponse
 	if err := success(resp, &w); err != nil {
 		return nil, err
@@ -274,6 +322,9 @@ func decodeNetworkToken(resp *httpx.Response) (*tokenize.NetworkToken, error) {
 	nt, err := mapNetworkToken(w.PaymentOption.NetworkToken, w.TokenRequestorID)
 	if err != nil {
 		return nil, httpx.Malformed(resp, err.Error())
+	}
+	if wantID != "" && nt.ID != wantID {
+		return nil, httpx.Malformed(resp, "the response is for another network token")
 	}
 	if nt.State == tokenize.StateActive && nt.Number == "" {
 		return nil, httpx.Malformed(resp, "an active network token has no tokenNumber")
@@ -293,6 +344,9 @@ func decodeCryptogram(resp *httpx.Response, req *tokenize.CryptogramRequest) (*t
 	if err != nil {
 		return nil, httpx.Malformed(resp, err.Error())
 	}
+	if nt.ID != req.NetworkTokenID {
+		return nil, httpx.Malformed(resp, "the cryptogram is for another network token")
+	}
 	value := w.PaymentOption.NetworkToken.Cryptogram
 	if value == "" {
 		if nt.State != tokenize.StateActive && nt.State != tokenize.StateUnknown {
@@ -300,9 +354,6 @@ func decodeCryptogram(resp *httpx.Response, req *tokenize.CryptogramRequest) (*t
 				Message: "the network token is " + nt.State.String()}
 		}
 		return nil, httpx.Malformed(resp, "cryptogram is missing")
-	}
-	if nt.ID != req.NetworkTokenID {
-		return nil, httpx.Malformed(resp, "the cryptogram is for another network token")
 	}
 	eci := eciByScheme[nt.Scheme]
 	if eci == "" {

@@ -40,7 +40,10 @@ type Settings struct {
 	// Timeout bounds each HTTP exchange, as a Go duration string ("20s"),
 	// read like every adapter's timeout (httpx.Duration). Optional: by
 	// default only the caller's context (and the Client's default timeout)
-	// bound a call.
+	// bound a call. An exchange cut short by it is retried under the
+	// Client's retry policy when that is safe (reads, cryptograms, a
+	// request never sent); a create that was sent is not, and its error
+	// reports OutcomeUnknown.
 	Timeout string `json:"timeout,omitempty"`
 	// AllowInsecureHTTP permits a plain http base URL on a non-loopback
 	// host (a TLS-terminating proxy on a private network). Optional,
@@ -68,14 +71,14 @@ func open(raw json.RawMessage, hc *http.Client) (*provider, error) {
 	if s.APIKey == "" {
 		return nil, tokenize.MissingSetting("api_key")
 	}
-	if strings.ContainsAny(string(s.APIKey), " \t\r\n") {
-		return nil, tokenize.InvalidSetting("api_key", "must not contain whitespace")
+	if strings.ContainsFunc(string(s.APIKey), func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		return nil, tokenize.InvalidSetting("api_key", "must not contain whitespace or control characters")
 	}
 	if s.ProcessingEntityID == "" {
 		return nil, tokenize.MissingSetting("processing_entity_id")
 	}
 	if len(s.ProcessingEntityID) > maxProcessingEntityID || !isIDText(s.ProcessingEntityID) {
-		return nil, tokenize.InvalidSetting("processing_entity_id", "must be at most 64 letters, digits or hyphens")
+		return nil, tokenize.InvalidSetting("processing_entity_id", "must be at most 64 letters, digits, hyphens or underscores")
 	}
 	var timeout time.Duration
 	if s.Timeout != "" {

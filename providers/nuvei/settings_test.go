@@ -35,6 +35,10 @@ func TestSettings(t *testing.T) {
 		{"QueryInURL", `{"base_url":"https://nuvei.example?x=1","api_key":"` + key + `","processing_entity_id":"e1"}`, "settings.base_url"},
 		{"NoAPIKey", `{"base_url":"https://nuvei.example","processing_entity_id":"e1"}`, "settings.api_key"},
 		{"APIKeyWhitespace", `{"base_url":"https://nuvei.example","api_key":"a b","processing_entity_id":"e1"}`, "settings.api_key"},
+		// A control character cannot go in a header: every call would fail
+		// as "cannot reach the provider" and be retried in vain.
+		{"APIKeyControl", `{"base_url":"https://nuvei.example","api_key":"a\u0001b","processing_entity_id":"e1"}`, "settings.api_key"},
+		{"APIKeyDelete", `{"base_url":"https://nuvei.example","api_key":"ab\u007f","processing_entity_id":"e1"}`, "settings.api_key"},
 		{"NoEntity", `{"base_url":"https://nuvei.example","api_key":"` + key + `"}`, "settings.processing_entity_id"},
 		{"BadEntity", `{"base_url":"https://nuvei.example","api_key":"` + key + `","processing_entity_id":"a/b"}`, "settings.processing_entity_id"},
 		{"NumericTimeout", `{"base_url":"https://nuvei.example","api_key":"` + key + `","processing_entity_id":"e1","timeout":30}`, "settings.timeout"},

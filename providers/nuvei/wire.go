@@ -369,7 +369,7 @@ func mapPaymentToken(w *wirePaymentToken) (*tokenize.PaymentToken, error) {
 			ExpiryYear:    year,
 			Type:          cardTypeOf(c.CardType),
 			Prepaid:       c.IsPrepaid,
-			IssuerCountry: c.IssuingCountry,
+			IssuerCountry: countryOf(c.IssuingCountry),
 			HolderName:    c.CardHolderName,
 		}
 	case po.AlternativePaymentMethod != nil && strings.EqualFold(po.AlternativePaymentMethod.Name, achMethodName):
@@ -385,6 +385,22 @@ func mapPaymentToken(w *wirePaymentToken) (*tokenize.PaymentToken, error) {
 		return nil, malformedError("paymentToken.paymentOption has neither a card nor an ACH account")
 	}
 	return tok, nil
+}
+
+// countryOf returns issuingCountry as an ISO 3166-1 alpha-2 code: seed 001
+// documents exactly two characters. Any other value is dropped rather than
+// reported as a country.
+func countryOf(s string) string {
+	if len(s) != 2 {
+		return ""
+	}
+	s = strings.ToUpper(s)
+	for i := 0; i < 2; i++ {
+		if s[i] < 'A' || s[i] > 'Z' {
+			return ""
+		}
+	}
+	return s
 }
 
 func cardTypeOf(s string) tokenize.CardType {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -16,6 +17,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
 )
 
 // Wire tests pin every request the adapter sends (method, path, query,
@@ -88,10 +90,14 @@ func TestWireCreateCard(t *testing.T) {
 	tok, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{
 		Card: &visa, MerchantReference: "MREF_1", CustomerReference: "buyer-7", UsageIntent: tokenize.UsageRecurring})
 	require.NoError(t, err)
+	// Seed 001's response omits buyerId, merchantReference and usageIntent,
+	// which Nuvei stores (seed 003 returns them): the accepted values are
+	// reported, so that create and get describe the token alike.
 	assert.Equal(t, &tokenize.PaymentToken{
 		Provider: "nuvei", ID: tokenID, Kind: tokenize.KindCard,
 		Card: &tokenize.CardDetails{Brand: tokenize.BrandVisa, MaskedNumber: "4***1111", BIN: "411111", Last4: "1111",
 			ExpiryMonth: 6, ExpiryYear: 2028, Type: tokenize.CardTypeCredit, HolderName: "John Doe"},
+		CustomerReference: "buyer-7", MerchantReference: "MREF_1", UsageIntent: tokenize.UsageRecurring,
 	}, tok)
 	assert.Equal(t, 1, mt.GetTotalCallCount())
 }
@@ -312,7 +318,10 @@ func TestWireErrors(t *testing.T) {
 		{"201HTML", "create", 201, "<html>ok</html>", want{code: tokenize.Internal, unknown: true}},
 		{"201Truncated", "create", 201, seed(t, "001_create_card.json")[:60], want{code: tokenize.Internal, unknown: true}},
 		{"200NoResult", "get", 200, `{"paymentToken":{"paymentTokenId":"` + tokenID + `"}}`, want{code: tokenize.Internal, retryable: true}},
-		{"200UnknownStatus", "get", 200, `{"result":{"status":"pending"}}`, want{code: tokenize.Unknown}},
+		// A status that is neither success nor error says nothing of the
+		// outcome: a create may have been applied.
+		{"200UnknownStatus", "get", 200, `{"result":{"status":"pending"}}`, want{code: tokenize.Internal, retryable: true}},
+		{"201UnknownStatusCreate", "create", 201, `{"result":{"status":"pending"}}`, want{code: tokenize.Internal, unknown: true}},
 		{"200WrongToken", "get", 200, strings.Replace(seed(t, "001_create_card.json"), tokenID, "other-id", 1), want{code: tokenize.Internal, retryable: true}},
 	}
 	for _, tc := range cases {
@@ -334,9 +343,10 @@ func TestWireErrors(t *testing.T) {
 			assert.Equal(t, tc.want.retryable, te.Retryable, "Retryable")
 			assert.Equal(t, tc.want.unknown, te.OutcomeUnknown, "OutcomeUnknown")
 			assert.Equal(t, tc.status, te.HTTPStatus, "HTTPStatus")
-			if tc.want.codes != nil {
-				assert.Equal(t, tc.body, string(te.ProviderBody()), "the raw error body is kept")
+			if tc.want.codes != nil && !strings.Contains(tc.body, "accountNumber") {
+				assert.JSONEq(t, tc.body, string(te.ProviderBody()), "the error body is kept")
 			}
+			assert.NotContains(t, string(te.ProviderBody()), "11345739548759", "the kept body carries an account number")
 			assert.NotContains(t, err.Error(), "4111111111111111")
 			assert.NotContains(t, err.Error(), wireKey)
 		})
@@ -379,6 +389,221 @@ func TestWireNetworkTokenStates(t *testing.T) {
 			require.NoError(t, err)
 			assert.Equal(t, want, nt.State)
 			assert.Empty(t, nt.Number.Reveal())
+		})
+	}
+}
+
+// Nuvei's error responses use the full resource schema, so an error body
+// can carry a card number, CVV, DPAN, cryptogram or account number. None of
+// them may survive in the body kept for Error.ProviderBody, while the
+// envelope (status, code, reason) and the harmless fields stay readable.
+func TestWireErrorBodyRedacted(t *testing.T) {
+	const (
+		pan        = "4111111111111111"
+		dpan       = "4895370012345678"
+		cryptogram = "AgAAAAAAAIR8CQrXcIhbQAAAAAA="
+		account    = "11345739548759"
+	)
+	cases := []struct {
+		name   string
+		status int
+		body   string
+		keep   []string
+	}{
+		{"CryptogramUnder200", 200, `{"paymentOption":{"networkToken":{"paymentTokenId":"` + tokenID + `","tokenNumber":"` + dpan +
+			`","cryptogram":"` + cryptogram + `","tokenStatus":"ACTIVE"}},"result":{"status":"error","errors":{"code":"7000.1000","reason":"Unexpected error"}}}`,
+			[]string{`"7000.1000"`, `"Unexpected error"`, tokenID, `"ACTIVE"`}},
+		{"CardUnder400", 400, `{"paymentOption":{"card":{"cardNumber":"` + pan + `","cvv":"591","expirationMonth":"13"},
+			"alternativePaymentMethod":{"name":"ACH","data":{"accountNumber":"` + account + `","routingNumber":"847937857"}}},
+			"result":{"status":"error","errors":{"code":"5000.1000","reason":"card ` + pan + ` refused"}}}`,
+			[]string{`"5000.1000"`, `"847937857"`, `"13"`}},
+		{"NumericTokenNumber", 400, `{"tokenNumber":` + dpan + `,"result":{"status":"error","errors":{"code":"5000.1000","reason":"x"}}}`, nil},
+		{"HTML502", 502, `<html><body>card ` + pan + ` / 4111 1111 1111 1111 failed</body></html>`, []string{"<html>"}},
+		{"TruncatedJSON", 500, `{"paymentOption":{"card":{"cardNumber":"` + pan + `"`, []string{"cardNumber"}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := wireClient(t)
+			mt.RegisterResponder("POST", wireBase+"/network-tokens/cryptograms", httpmock.NewStringResponder(tc.status, tc.body))
+			_, err := c.RequestCryptogram(context.Background(), tokenize.CryptogramRequest{NetworkTokenID: tokenID, TransactionType: tokenize.ECommerce})
+			kept := string(asError(t, err).ProviderBody())
+			require.NotEmpty(t, kept)
+			for _, secret := range []string{pan, "4111 1111 1111 1111", dpan, cryptogram, account, `"591"`} {
+				assert.NotContains(t, kept, secret)
+			}
+			for _, k := range tc.keep {
+				assert.Contains(t, kept, k)
+			}
+		})
+	}
+}
+
+// A read answered with another token is not a success: the adapter checks
+// the id of every read, as it does for payment tokens and cryptograms.
+func TestWireGetNetworkTokenWrongToken(t *testing.T) {
+	c, mt := wireClient(t)
+	body := strings.Replace(seed(t, "nt_201_provision.json"), tokenID, "0b9a2f1e-0000-4000-8000-000000000000", 1)
+	expect(t, mt, "GET", "/network-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+	nt, err := c.GetNetworkToken(context.Background(), tokenID)
+	assert.Nil(t, nt)
+	te := asError(t, err)
+	assert.Equal(t, tokenize.Internal, te.Code)
+	assert.True(t, te.Retryable, "a malformed answer to a read may be retried")
+}
+
+// Brand comes from cccId (seed 001: 1 VISA, 2 MasterCard, 3 Amex, 4 Diners,
+// 5 JCB, 6 Discover), which wins over cardBrand; cardBrand (any case) is
+// used when cccId is absent or not a card company.
+func TestWireBrand(t *testing.T) {
+	for _, tc := range []struct {
+		ccc   string
+		brand string
+		want  tokenize.Brand
+	}{
+		{"1", "", tokenize.BrandVisa}, {"2", "", tokenize.BrandMastercard}, {"3", "", tokenize.BrandAmex},
+		{"4", "", tokenize.BrandDiners}, {"5", "", tokenize.BrandJCB}, {"6", "", tokenize.BrandDiscover},
+		{"2", `"VISA"`, tokenize.BrandMastercard},
+		{"0", `"MASTERCARD"`, tokenize.BrandMastercard}, {"", `"amex"`, tokenize.BrandAmex}, {"", `"Diners"`, tokenize.BrandDiners},
+		{"573", `"VISA"`, tokenize.BrandVisa}, {"", "", tokenize.BrandUnknown}, {"7", `"UNKNOWNPAY"`, tokenize.BrandUnknown},
+	} {
+		t.Run(tc.ccc+tc.brand, func(t *testing.T) {
+			c, mt := wireClient(t)
+			card := `"maskedCardNumber":"4***1111","expirationMonth":"06","expirationYear":"2028"`
+			if tc.brand != "" {
+				card += `,"cardBrand":` + tc.brand
+			}
+			pt := `"paymentTokenId":"` + tokenID + `"`
+			if tc.ccc != "" {
+				pt += `,"cccId":` + tc.ccc
+			}
+			body := `{"paymentToken":{` + pt + `,"paymentOption":{"card":{` + card + `}}},"result":{"status":"success"}}`
+			expect(t, mt, "GET", "/payment-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+			tok, err := c.GetPaymentToken(context.Background(), tokenID)
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, tok.Card.Brand)
+		})
+	}
+}
+
+// A JCB card tokenized on the simulator comes back with cccId 5 and no
+// cardBrand (seed 001's enum has no JCB): the brand still reads JCB.
+func TestSimBrandFromCccID(t *testing.T) {
+	srv := nuveisim.NewServer()
+	defer srv.Close()
+	c, err := tokenize.Open(context.Background(), srv.Config())
+	require.NoError(t, err)
+	card := tokenize.Card{Number: "3530111333300000", ExpiryMonth: 6, ExpiryYear: 2031}
+	tok, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: &card})
+	require.NoError(t, err)
+	assert.Equal(t, tokenize.BrandJCB, tok.Card.Brand)
+	assert.Equal(t, "353011", tok.Card.BIN)
+	assert.Equal(t, "0000", tok.Card.Last4)
+}
+
+// POST /network-tokens requires the CVV (research notes §3.7a; the
+// simulator enforces it): without one the adapter refuses before sending
+// the card number anywhere.
+func TestWireProvisionRequiresCVV(t *testing.T) {
+	c, mt := wireClient(t)
+	card := visa
+	card.CVV = ""
+	_, err := c.ProvisionNetworkToken(context.Background(), tokenize.ProvisionNetworkTokenRequest{Card: &card})
+	te := asError(t, err)
+	assert.Equal(t, tokenize.InvalidArgument, te.Code)
+	assert.Equal(t, tokenize.FieldCardCVV, te.Field)
+	assert.Zero(t, mt.GetTotalCallCount(), "the card number was sent")
+}
+
+// An answer about another network token is malformed, whatever it says:
+// its state must not be reported as the requested token's.
+func TestWireCryptogramOtherTokenSuspended(t *testing.T) {
+	c, mt := wireClient(t)
+	mt.RegisterResponder("POST", wireBase+"/network-tokens/cryptograms", httpmock.NewStringResponder(201,
+		`{"paymentOption":{"networkToken":{"paymentTokenId":"0b9a2f1e-0000-4000-8000-000000000000","tokenStatus":"SUSPENDED"}},"result":{"status":"success"}}`))
+	_, err := c.RequestCryptogram(context.Background(), tokenize.CryptogramRequest{NetworkTokenID: tokenID, TransactionType: tokenize.ECommerce})
+	assert.Equal(t, tokenize.Internal, asError(t, err).Code)
+}
+
+// The card fields of a payment token: two- and four-digit years (seed 001:
+// ^(\d{4}|\d{2})$), a masked number that would show more than BIN and last
+// four is dropped, and values outside the documented shapes are a
+// malformed answer, not a token.
+func TestWireCardMapping(t *testing.T) {
+	type want struct {
+		month, year int
+		masked, bin string
+		last4       string
+		malformed   bool
+	}
+	for _, tc := range []struct {
+		name, card string
+		want       want
+	}{
+		{"TwoDigitYear", `"maskedCardNumber":"4***1111","bin":"411111","expirationMonth":"06","expirationYear":"28"`,
+			want{month: 6, year: 2028, masked: "4***1111", bin: "411111", last4: "1111"}},
+		{"OneDigitMonth", `"maskedCardNumber":"4***1111","expirationMonth":"6","expirationYear":"2028"`,
+			want{month: 6, year: 2028, masked: "4***1111", last4: "1111"}},
+		{"EightDigitBIN", `"maskedCardNumber":"411111******1111","bin":"41111111","expirationMonth":"12","expirationYear":"2030"`,
+			want{month: 12, year: 2030, masked: "411111******1111", bin: "41111111", last4: "1111"}},
+		{"FullPANAsMasked", `"maskedCardNumber":"4111111111111111","expirationMonth":"12","expirationYear":"2030"`,
+			want{month: 12, year: 2030, last4: "1111"}},
+		{"Month13", `"maskedCardNumber":"4***1111","expirationMonth":"13","expirationYear":"2030"`, want{malformed: true}},
+		{"ThreeDigitYear", `"maskedCardNumber":"4***1111","expirationMonth":"12","expirationYear":"203"`, want{malformed: true}},
+		{"NineDigitBIN", `"maskedCardNumber":"4***1111","bin":"411111111","expirationMonth":"12","expirationYear":"2030"`, want{malformed: true}},
+		{"LetterBIN", `"maskedCardNumber":"4***1111","bin":"41111x","expirationMonth":"12","expirationYear":"2030"`, want{malformed: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			c, mt := wireClient(t)
+			body := `{"paymentToken":{"paymentTokenId":"` + tokenID + `","cccId":1,"paymentOption":{"card":{` + tc.card + `}}},"result":{"status":"success"}}`
+			expect(t, mt, "GET", "/payment-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+			tok, err := c.GetPaymentToken(context.Background(), tokenID)
+			if tc.want.malformed {
+				assert.Equal(t, tokenize.Internal, asError(t, err).Code)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want.month, tok.Card.ExpiryMonth, "month")
+			assert.Equal(t, tc.want.year, tok.Card.ExpiryYear, "year")
+			assert.Equal(t, tc.want.masked, tok.Card.MaskedNumber, "masked")
+			assert.Equal(t, tc.want.bin, tok.Card.BIN, "bin")
+			assert.Equal(t, tc.want.last4, tok.Card.Last4, "last4")
+			assert.NotContains(t, fmt.Sprintf("%+v %+v", tok, *tok.Card), "4111111111111111")
+		})
+	}
+}
+
+// The network token's own expiry and its card's accept two-digit years;
+// a last4Digits that is not four digits is malformed.
+func TestWireNetworkTokenExpiry(t *testing.T) {
+	c, mt := wireClient(t)
+	body := strings.NewReplacer(`"expirationYear": "2029"`, `"expirationYear": "29"`, `"expirationYear": "2028"`, `"expirationYear": "28"`).
+		Replace(seed(t, "nt_201_provision.json"))
+	require.Contains(t, body, `"29"`)
+	require.Contains(t, body, `"28"`)
+	expect(t, mt, "GET", "/network-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+	nt, err := c.GetNetworkToken(context.Background(), tokenID)
+	require.NoError(t, err)
+	assert.Equal(t, wantNT(), nt)
+
+	c, mt = wireClient(t)
+	body = strings.Replace(seed(t, "nt_201_provision.json"), `"last4Digits": "1111"`, `"last4Digits": "11111"`, 1)
+	expect(t, mt, "GET", "/network-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+	_, err = c.GetNetworkToken(context.Background(), tokenID)
+	assert.Equal(t, tokenize.Internal, asError(t, err).Code)
+}
+
+// issuingCountry is two characters (seed 001); anything else is not an
+// ISO 3166-1 alpha-2 code and is not reported as one.
+func TestWireIssuerCountry(t *testing.T) {
+	for in, want := range map[string]string{"DE": "DE", "de": "DE", "Germany": "", "D": "", "1A": "", "": ""} {
+		t.Run(in, func(t *testing.T) {
+			c, mt := wireClient(t)
+			body := `{"paymentToken":{"paymentTokenId":"` + tokenID + `","cccId":1,"paymentOption":{"card":{"maskedCardNumber":"4***1111",` +
+				`"expirationMonth":"06","expirationYear":"2028","issuingCountry":"` + in + `"}}},"result":{"status":"success"}}`
+			expect(t, mt, "GET", "/payment-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+			tok, err := c.GetPaymentToken(context.Background(), tokenID)
+			require.NoError(t, err)
+			assert.Equal(t, want, tok.Card.IssuerCountry)
 		})
 	}
 }

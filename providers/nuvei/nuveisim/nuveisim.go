@@ -626,7 +626,11 @@ func (s *Simulator) createTemporaryToken(w http.ResponseWriter, r *http.Request)
 		fail(w, err)
 		return
 	}
-	if req.PaymentOption == nil || req.PaymentOption.Card == nil {
+	if req.PaymentOption == nil {
+		fail(w, notNull("paymentOption"))
+		return
+	}
+	if req.PaymentOption.Card == nil {
 		fail(w, notNull("paymentOption.card"))
 		return
 	}
@@ -671,21 +675,37 @@ func last4(s string) string {
 	return s[len(s)-4:]
 }
 
+// cardBrands is the cardBrand enum of seed 001. The simulator reports no
+// other value: JCB and Discover cards are told by cccId alone.
+var cardBrands = map[string]bool{"VISA": true, "MASTERCARD": true, "AMEX": true, "DINERS": true}
+
+// minBINNumber is the shortest number whose BIN the simulator reports: below
+// a card number's 12 digits, BIN and last four would show it all.
+const minBINNumber = 12
+
 // maskedCard is the card object of a response: "4***1111" and the BIN, as
-// seed 001 shows.
+// seed 001 shows. Numbers too short to mask (a temporary token stored with
+// CreateTemporaryToken is not validated) show neither.
 func maskedCard(c *cardData) map[string]any {
 	_, name := brand(c.number)
-	bin := c.number
-	if len(bin) > 6 {
-		bin = bin[:6]
+	masked, bin := "***", ""
+	if len(c.number) > 4 {
+		masked = c.number[:1] + "***" + last4(c.number)
+	}
+	if len(c.number) >= minBINNumber {
+		bin = c.number[:6]
 	}
 	m := map[string]any{
-		"maskedCardNumber": c.number[:1] + "***" + last4(c.number),
-		"bin":              bin,
+		"maskedCardNumber": masked,
 		"expirationMonth":  c.month,
 		"expirationYear":   c.year,
 		"cardType":         "Credit",
-		"cardBrand":        name,
+	}
+	if bin != "" {
+		m["bin"] = bin
+	}
+	if cardBrands[name] {
+		m["cardBrand"] = name
 	}
 	if c.holder != "" {
 		m["cardHolderName"] = c.holder
@@ -827,7 +847,11 @@ func (s *Simulator) cryptogram(w http.ResponseWriter, r *http.Request) {
 		fail(w, err)
 		return
 	}
-	if req.PaymentOption == nil || req.PaymentOption.PaymentToken == nil {
+	if req.PaymentOption == nil {
+		fail(w, notNull("paymentOption"))
+		return
+	}
+	if req.PaymentOption.PaymentToken == nil {
 		fail(w, notNull("paymentOption.paymentToken"))
 		return
 	}

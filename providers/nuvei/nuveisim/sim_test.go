@@ -117,6 +117,14 @@ func TestSimDocumentedErrors(t *testing.T) {
 			errBody("5000.1000", `[paymentOption.card.cvv] must not be null`)},
 		{"NetworkTokenShortNumber", "POST", "/network-tokens", key, bad(func(c map[string]any) { c["cardNumber"] = "41111" }), 400,
 			errBody("5000.1000", `[paymentOption.card.cardNumber] size must be between 6 and 20`)},
+		{"CryptogramNoPaymentOption", "POST", "/network-tokens/cryptograms", key, map[string]any{"processingEntityId": nuveisim.ProcessingEntityID,
+			"type": "ECOM"}, 400, errBody("5000.1000", `[paymentOption] must not be null`)},
+		{"CryptogramNoPaymentToken", "POST", "/network-tokens/cryptograms", key, map[string]any{"processingEntityId": nuveisim.ProcessingEntityID,
+			"type": "ECOM", "paymentOption": map[string]any{}}, 400, errBody("5000.1000", `[paymentOption.paymentToken] must not be null`)},
+		{"NetworkTokenNoPaymentOption", "POST", "/network-tokens", key, map[string]any{"processingEntityId": nuveisim.ProcessingEntityID}, 400,
+			errBody("5000.1000", `[paymentOption] must not be null`)},
+		{"TemporaryTokenNoPaymentOption", "POST", "/temporary-payment-tokens", key, map[string]any{"processingEntityId": nuveisim.ProcessingEntityID}, 400,
+			errBody("5000.1000", `[paymentOption] must not be null`)},
 		{"CryptogramNoType", "POST", "/network-tokens/cryptograms", key, map[string]any{"processingEntityId": nuveisim.ProcessingEntityID,
 			"paymentOption": map[string]any{"paymentToken": map[string]any{"paymentTokenId": "x"}}}, 400,
 			errBody("5000.1000", `[type] must not be null`)},
@@ -310,4 +318,41 @@ func TestSimConcurrentAndCounters(t *testing.T) {
 	resp.Body.Close()
 	assert.Equal(t, 503, resp.StatusCode)
 	assert.EqualValues(t, 41, s.Requests(), "faulted requests count too")
+}
+
+// A temporary token the test stores with a short or empty number converts
+// without crashing the handler, and its masked number never shows more
+// than the last four digits.
+func TestSimTemporaryTokenShortNumber(t *testing.T) {
+	s := nuveisim.NewServer()
+	defer s.Close()
+	for _, number := range []string{"", "42", "4242424"} {
+		id := s.CreateTemporaryToken(tokenize.Card{Number: tokenize.PAN(number), ExpiryMonth: 1, ExpiryYear: 2030})
+		ex := call(t, s, "POST", "/payment-tokens", nuveisim.APIKey, create(map[string]any{"temporaryPaymentToken": map[string]any{"paymentTokenId": id}}))
+		require.Equal(t, 201, ex.status, "number %q: %s", number, ex.body)
+		if number != "" {
+			assert.NotContains(t, ex.body, `"`+number+`"`, "the full number is returned")
+			assert.NotContains(t, ex.body, `***`+number+`"`, "the full number is returned")
+		}
+	}
+}
+
+// cardBrand is an enum of VISA, MASTERCARD, AMEX and DINERS (seed 001);
+// JCB and Discover cards are told by cccId 5 and 6 alone.
+func TestSimCardBrandEnum(t *testing.T) {
+	s := nuveisim.NewServer()
+	defer s.Close()
+	for pan, want := range map[string]struct {
+		ccc   float64
+		brand any
+	}{
+		"4111111111111111": {1, "VISA"}, "5555555555554444": {2, "MASTERCARD"}, "378282246310005": {3, "AMEX"},
+		"36227206271667": {4, "DINERS"}, "3530111333300000": {5, nil}, "6011111111111117": {6, nil},
+	} {
+		ex := call(t, s, "POST", "/payment-tokens", nuveisim.APIKey, create(map[string]any{"card": card(pan)}))
+		require.Equal(t, 201, ex.status, ex.body)
+		pt := ex.json["paymentToken"].(map[string]any)
+		assert.Equal(t, want.ccc, pt["cccId"], pan)
+		assert.Equal(t, want.brand, pt["paymentOption"].(map[string]any)["card"].(map[string]any)["cardBrand"], pan)
+	}
 }
