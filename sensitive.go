@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // The sensitive types below hold values that must never reach a log, an
@@ -110,7 +112,7 @@ func (a AccountNumber) MarshalText() ([]byte, error) { return []byte(a.Masked())
 // string decodes into it directly.
 type Secret string
 
-const redacted = "[REDACTED]"
+const redacted = redact.Redacted
 
 // Reveal returns the raw value.
 func (s Secret) Reveal() string { return string(s) }
@@ -145,24 +147,6 @@ func formatMasked(f fmt.State, verb rune, masked string) {
 	}
 }
 
-func maskPAN(s string) string {
-	if s == "" {
-		return ""
-	}
-	if !allDigits(s) || len(s) < 4 {
-		return redacted
-	}
-	if len(s) < 16 {
-		return strings.Repeat("*", len(s)-4) + s[len(s)-4:]
-	}
-	return s[:6] + strings.Repeat("*", len(s)-10) + s[len(s)-4:]
-}
+func maskPAN(s string) string { return redact.PAN(s) }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return len(s) > 0
-}
+func allDigits(s string) bool { return redact.AllDigits(s) }

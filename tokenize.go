@@ -9,6 +9,8 @@ import (
 	"net/http"
 	"sync"
 	"time"
+
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // DefaultTimeout bounds a call whose context has no deadline. A provider
@@ -524,42 +526,5 @@ func (c *Client) finish(ctx context.Context, op Operation, lg callLog, err *Erro
 	return err
 }
 
-// scrubDigits masks every run of 12 or more digits in s, counting digits
-// grouped by single spaces or dashes as card numbers are often written
-// ("4111 1111 1111 1111"): a provider message that echoed a card number
-// must not carry it further.
-func scrubDigits(s string) string {
-	var out []byte // nil until something is masked
-	copied := 0    // s[:copied] is in out
-	for i := 0; i < len(s); {
-		if !isDigit(s[i]) {
-			i++
-			continue
-		}
-		var digits []byte
-		j := i
-	scan:
-		for j < len(s) {
-			switch {
-			case isDigit(s[j]):
-				digits = append(digits, s[j])
-			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
-			default:
-				break scan
-			}
-			j++
-		}
-		if len(digits) >= minPANDigits {
-			out = append(out, s[copied:i]...)
-			out = append(out, maskPAN(string(digits))...)
-			copied = j
-		}
-		i = j
-	}
-	if out == nil {
-		return s
-	}
-	return string(append(out, s[copied:]...))
-}
-
-func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+// scrubDigits masks card-number-like digit runs in provider-supplied text.
+func scrubDigits(s string) string { return redact.CardNumbers(s) }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Nuvei error codes the adapter recognises. The seeds show 5000.1000
@@ -97,7 +98,7 @@ func redactBody(body []byte) []byte {
 			return out
 		}
 	}
-	return []byte(maskCardNumbers(string(body)))
+	return []byte(redact.CardNumbers(string(body)))
 }
 
 func redactValue(v any) any {
@@ -115,48 +116,13 @@ func redactValue(v any) any {
 			t[i] = redactValue(x)
 		}
 	case string:
-		return maskCardNumbers(t)
+		return redact.CardNumbers(t)
 	case json.Number:
-		if len(t) >= minCardDigits {
+		if len(t) >= redact.MinCardDigits {
 			return redactedValue
 		}
 	}
 	return v
-}
-
-// minCardDigits is the shortest digit run masked in kept bodies: the
-// shortest card number (12 digits).
-const minCardDigits = 12
-
-// maskCardNumbers replaces every digit of each run of at least
-// minCardDigits digits, plain or grouped with single spaces or hyphens
-// ("4111 1111 1111 1111"), with '*'.
-func maskCardNumbers(s string) string {
-	b := []byte(s)
-	for i := 0; i < len(b); {
-		if b[i] < '0' || b[i] > '9' {
-			i++
-			continue
-		}
-		j, digits := i, 0
-		for j < len(b) {
-			if b[j] >= '0' && b[j] <= '9' {
-				digits++
-			} else if !((b[j] == ' ' || b[j] == '-') && j+1 < len(b) && b[j+1] >= '0' && b[j+1] <= '9') {
-				break
-			}
-			j++
-		}
-		if digits >= minCardDigits {
-			for k := i; k < j; k++ {
-				if b[k] >= '0' && b[k] <= '9' {
-					b[k] = '*'
-				}
-			}
-		}
-		i = j
-	}
-	return string(b)
 }
 
 // maxCodeLen is the documented bound of errors.code ("<= 11 characters").

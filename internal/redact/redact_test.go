@@ -1,4 +1,4 @@
-package tokenize
+package redact
 
 import (
 	"strings"
@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 )
 
-func TestScrubDigits(t *testing.T) {
+func TestCardNumbers(t *testing.T) {
 	cases := map[string]string{
 		"":                                      "",
 		"no digits":                             "no digits",
@@ -25,20 +25,20 @@ func TestScrubDigits(t *testing.T) {
 		"٤١١١١١١١١١١١١١١١":                      "٤١١١١١١١١١١١١١١١",
 	}
 	for in, want := range cases {
-		assert.Equal(t, want, scrubDigits(in), in)
+		assert.Equal(t, want, CardNumbers(in), in)
 	}
 	long := strings.Repeat("1", 40)
-	assert.NotContains(t, scrubDigits(long), long)
+	assert.NotContains(t, CardNumbers(long), long)
 }
 
-// FuzzScrubDigits checks that no card-number-like run survives scrubbing,
+// FuzzCardNumbers checks that no card-number-like run survives scrubbing,
 // whatever the text around it.
-func FuzzScrubDigits(f *testing.F) {
+func FuzzCardNumbers(f *testing.F) {
 	for _, s := range []string{"card 4111111111111111", "4111 1111 1111 1111", "4111-1111-1111-1111-", "1 2 3 4 5 6 7 8 9 0 1 2", "x"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		out := scrubDigits(s)
+		out := CardNumbers(s)
 		run := 0
 		for i := 0; i < len(out); i++ {
 			switch {
@@ -48,12 +48,12 @@ func FuzzScrubDigits(f *testing.F) {
 			default:
 				run = 0
 			}
-			if run >= minPANDigits {
-				t.Fatalf("scrubDigits(%q) = %q keeps a run of %d digits", s, out, run)
+			if run >= MinCardDigits {
+				t.Fatalf("CardNumbers(%q) = %q keeps a run of %d digits", s, out, run)
 			}
 		}
-		if scrubDigits(out) != out {
-			t.Fatalf("not idempotent: %q -> %q -> %q", s, out, scrubDigits(out))
+		if CardNumbers(out) != out {
+			t.Fatalf("not idempotent: %q -> %q -> %q", s, out, CardNumbers(out))
 		}
 	})
 }

@@ -1,0 +1,84 @@
+// Package redact masks card numbers. It is the one implementation behind
+// the root package's PAN formatting and error scrubbing and the adapters'
+// scrubbing of provider-supplied text, so that every layer agrees on what
+// a card number looks like and how it is shown.
+package redact
+
+import "strings"
+
+// Redacted replaces a value that must not be shown at all.
+const Redacted = "[REDACTED]"
+
+// MinCardDigits is the shortest digit run treated as a possible card
+// number: the shortest PAN the schemes issue.
+const MinCardDigits = 12
+
+// PAN masks a card number: the first six and last four digits stay for
+// numbers of 16 digits or more, only the last four for shorter ones, and a
+// value that is not all digits (or is shorter than four) is Redacted.
+func PAN(s string) string {
+	if s == "" {
+		return ""
+	}
+	if !AllDigits(s) || len(s) < 4 {
+		return Redacted
+	}
+	if len(s) < 16 {
+		return strings.Repeat("*", len(s)-4) + s[len(s)-4:]
+	}
+	return s[:6] + strings.Repeat("*", len(s)-10) + s[len(s)-4:]
+}
+
+// CardNumbers masks, with PAN, every run of at least MinCardDigits digits
+// in s, counting digits grouped by single spaces or hyphens
+// ("4111 1111 1111 1111") as one run. Shorter numbers, such as dates,
+// amounts and codes, are left alone. It returns s itself when nothing is
+// masked.
+func CardNumbers(s string) string {
+	var out []byte // nil until something is masked
+	copied := 0    // s[:copied] is in out
+	for i := 0; i < len(s); {
+		if !isDigit(s[i]) {
+			i++
+			continue
+		}
+		var digits []byte
+		j := i
+	scan:
+		for j < len(s) {
+			switch {
+			case isDigit(s[j]):
+				digits = append(digits, s[j])
+			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
+			default:
+				break scan
+			}
+			j++
+		}
+		if len(digits) >= MinCardDigits {
+			out = append(out, s[copied:i]...)
+			out = append(out, PAN(string(digits))...)
+			copied = j
+		}
+		i = j
+	}
+	if out == nil {
+		return s
+	}
+	return string(append(out, s[copied:]...))
+}
+
+// AllDigits reports whether s is non-empty and only ASCII digits.
+func AllDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+func isDigit(b byte) bool { return b >= '0' && b <= '9' }
