@@ -86,6 +86,12 @@ const (
 	CodeTokenStateInvalid = "token_state_invalid"
 )
 
+// CryptogramECI is the ECI of every cryptogram: seed 002's example, "7",
+// unpadded. A cryptogram from /network-tokens carries no 3-D Secure
+// authentication, so an "authenticated" ECI (Visa 05, Mastercard 02) would
+// be a false claim.
+const CryptogramECI = "7"
+
 // DefaultTokenTTL is the lifetime of an access token (expires_in 3600).
 const DefaultTokenTTL = time.Hour
 
@@ -866,16 +872,9 @@ func (s *Simulator) cryptogram(w http.ResponseWriter, r *http.Request) {
 	}
 	var raw [20]byte
 	_, _ = rand.Read(raw[:])
-	eci := "05"
-	if nt.scheme == "mdes" {
-		eci = "02"
-	}
-	if req.TransactionType == "recurring" {
-		eci = "07"
-	}
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"cryptogram": base64.StdEncoding.EncodeToString(raw[:]),
-		"eci":        eci,
+		"eci":        CryptogramECI,
 		"_links": map[string]any{
 			"network-token": map[string]string{"href": "/network-tokens/" + nt.id},
 		},

@@ -213,7 +213,7 @@ func TestNetworkTokenLifecycle(t *testing.T) {
 		assert.Len(t, raw, 20)
 		assert.False(t, seen[cg], "fresh cryptogram")
 		seen[cg] = true
-		assert.Equal(t, "02", r.body["eci"])
+		assert.Equal(t, "7", r.body["eci"], "seed 002: unpadded, and not an authenticated ECI")
 	}
 	assert.Equal(t, []any{"transaction_type_invalid"},
 		do(t, s, "POST", "/network-tokens/"+id+"/cryptograms", at, "application/json", `{"transaction_type":"moto"}`).body["error_codes"])
