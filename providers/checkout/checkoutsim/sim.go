@@ -253,7 +253,26 @@ func (s *Simulator) SetNetworkTokenState(id string, st tokenize.NetworkTokenStat
 		return errors.New("checkoutsim: unknown network token " + id)
 	}
 	nt.state, nt.modified = name, s.now().UTC()
+	if hasDPAN(name) && nt.dpan == "" {
+		// A token the scheme declined has no DPAN yet; one it now
+		// activates gets one, as at provisioning.
+		s.issueDPAN(nt)
+	}
 	return nil
+}
+
+// hasDPAN reports the states whose answers carry the DPAN and its expiry
+// (seed 002: "only returned when the network token status is one of:
+// active, suspended, inactive").
+func hasDPAN(state string) bool {
+	return state == "active" || state == "suspended" || state == "inactive"
+}
+
+// issueDPAN gives nt a DPAN, its expiry and a scheme token id; s.mu must
+// be held.
+func (s *Simulator) issueDPAN(nt *networkToken) {
+	nt.dpan, nt.expMonth, nt.expYear = dpan(nt.scheme == "vts"), nt.cardMonth, s.now().UTC().Year()+3
+	nt.schemID = newID("scheme_")
 }
 
 // --- helpers -------------------------------------------------------------
@@ -789,8 +808,7 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	if c.number == DeclinedPAN {
 		nt.state = "declined"
 	} else {
-		nt.dpan, nt.expMonth, nt.expYear = dpan(vts), c.expiryMonth, now.Year()+3
-		nt.schemID = newID("scheme_")
+		s.issueDPAN(nt)
 	}
 	s.networkTokens[nt.id] = nt
 	s.bySource[key] = nt.id
@@ -805,8 +823,7 @@ func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
 		"created_on":                nt.created.Format("2006-01-02T15:04:05.000-07:00"),
 		"modified_on":               nt.modified.Format("2006-01-02T15:04:05.000-07:00"),
 	}
-	switch nt.state {
-	case "active", "suspended", "inactive":
+	if hasDPAN(nt.state) {
 		t["number"] = nt.dpan
 		t["expiry_month"], t["expiry_year"] = strconv.Itoa(nt.expMonth), strconv.Itoa(nt.expYear)
 	}

@@ -312,3 +312,24 @@ func TestTestCardsAreValid(t *testing.T) {
 		assert.Zero(t, sum%10, pan)
 	}
 }
+
+// A declined token forced into a state that shows the DPAN gets one: the
+// simulator never renders an empty number or a "0" expiry.
+func TestDeclinedTokenReactivatedHasDPAN(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	at := accessToken(t, s)
+	r := do(t, s, "POST", "/network-tokens", at, "application/json",
+		jsonBody(map[string]any{"source": map[string]string{"type": "card", "number": checkoutsim.DeclinedPAN, "expiry_month": "1", "expiry_year": "2032"}}))
+	require.Equal(t, 201, r.status, r.raw)
+	id := r.body["network_token"].(map[string]any)["id"].(string)
+	for _, st := range []tokenize.NetworkTokenState{tokenize.StateActive, tokenize.StateSuspended, tokenize.StateInactive} {
+		require.NoError(t, s.SetNetworkTokenState(id, st))
+		nt := do(t, s, "GET", "/network-tokens/"+id, at, "", "").body["network_token"].(map[string]any)
+		assert.Regexp(t, `^489537[0-9]{10}$`, nt["number"], st.String())
+		assert.Regexp(t, `^([1-9]|1[0-2])$`, nt["expiry_month"], st.String())
+		assert.Regexp(t, `^20[0-9]{2}$`, nt["expiry_year"], st.String())
+	}
+	require.NoError(t, s.SetNetworkTokenState(id, tokenize.StateActive))
+	assert.Equal(t, 201, do(t, s, "POST", "/network-tokens/"+id+"/cryptograms", at, "application/json", `{"transaction_type":"ecom"}`).status)
+}
