@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
 
@@ -119,6 +120,10 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	})
 	if err != nil {
 		return nil, err
+	}
+	if resp.Status >= 200 && resp.Status < 300 && resp.Status != http.StatusOK {
+		// Not kept as ProviderBody: a success body holds an access token.
+		return nil, httpx.Malformed(resp, "token endpoint answered with unexpected success status "+strconv.Itoa(resp.Status))
 	}
 	if resp.Status != http.StatusOK {
 		return nil, oauthError(resp)

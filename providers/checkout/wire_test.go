@@ -624,3 +624,17 @@ func TestWireIdempotency(t *testing.T) {
 		})
 	}
 }
+
+// An unexpected 2xx from the token endpoint carries an access token: the
+// error must not keep it as its ProviderBody.
+func TestWireTokenEndpointUnexpectedSuccessKeepsNoBody(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testTokenURL, 201, `{"access_token":"at-secret-value","token_type":"Bearer","expires_in":3600}`)
+	_, err := testProvider(t, hc).GetNetworkToken(ctx, "nt_x")
+	var te *tokenize.Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, tokenize.Internal, te.Code)
+	assert.NotContains(t, string(te.ProviderBody()), "at-secret-value")
+	assert.NotContains(t, te.Error(), "at-secret-value")
+	assert.Len(t, w.requests(), 1)
+}
