@@ -23,6 +23,10 @@ const (
 	// defaultTokenLifetime applies when the token endpoint omits
 	// expires_in (Checkout documents 3600); a 401 still forces a refresh.
 	defaultTokenLifetime = 5 * time.Minute
+	// maxTokenLifetime caps expires_in (Checkout documents 3600): a larger
+	// value would overflow time.Duration into a token that is never
+	// cached, or keep a revoked one for days.
+	maxTokenLifetime = 24 * time.Hour
 	// tokenFetchTimeout bounds a token request shared by several callers,
 	// which no single caller's cancellation may abort.
 	tokenFetchTimeout = 30 * time.Second
@@ -134,7 +138,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	}
 	life := defaultTokenLifetime
 	if w.ExpiresIn > 0 {
-		life = time.Duration(w.ExpiresIn) * time.Second
+		life = time.Duration(min(w.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second
 	}
 	margin := min(refreshMargin, life/2)
 	return &accessToken{value: tokenize.Secret(w.AccessToken), refresh: start.Add(life - margin)}, nil

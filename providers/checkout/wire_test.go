@@ -638,3 +638,25 @@ func TestWireTokenEndpointUnexpectedSuccessKeepsNoBody(t *testing.T) {
 	assert.NotContains(t, te.Error(), "at-secret-value")
 	assert.Len(t, w.requests(), 1)
 }
+
+// A huge expires_in must neither overflow into a token that is never
+// cached (a refresh storm) nor keep a token forever.
+func TestWireTokenLifetimeCapped(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testTokenURL, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":9999999999999}`)
+	w.on("POST", testTokenURL, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	p := testProvider(t, hc)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p.tokens.now = func() time.Time { return now }
+	auth := func() string {
+		_, err := p.GetNetworkToken(ctx, "nt_x")
+		require.NoError(t, err)
+		reqs := w.requests()
+		return reqs[len(reqs)-1].header.Get("Authorization")
+	}
+	assert.Equal(t, "Bearer at-1", auth())
+	assert.Equal(t, "Bearer at-1", auth(), "cached, not fetched again")
+	now = now.Add(maxTokenLifetime)
+	assert.Equal(t, "Bearer at-2", auth(), "refreshed after the capped lifetime")
+}
