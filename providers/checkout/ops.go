@@ -41,6 +41,10 @@ type call struct {
 	idempotent bool
 	// ok lists the statuses that are success.
 	ok []int
+	// sensitive lists the request's secret values (card number, CVV,
+	// account number, card token): an error body echoing one keeps it
+	// redacted in ProviderBody.
+	sensitive []string
 }
 
 // do sends c and returns a successful response, or the classified error.
@@ -92,7 +96,7 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 		if resp.Status >= 200 && resp.Status < 300 {
 			return nil, httpx.Malformed(resp, "unexpected success status "+strconv.Itoa(resp.Status))
 		}
-		return nil, apiError(resp)
+		return nil, apiError(resp, c.sensitive...)
 	}
 }
 
@@ -170,10 +174,15 @@ func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreateP
 	default:
 		ins.Token = req.TemporaryToken.Reveal()
 	}
+	sensitive := []string{ins.Token}
+	if ins.InstrumentData != nil {
+		sensitive = append(sensitive, ins.InstrumentData.AccountNumber)
+	}
 	resp, err := p.do(ctx, call{
 		method: http.MethodPost, path: "/instruments", body: ins, auth: authSecretOrOAuth,
 		// 201 new; 200 "existing instrument for customer and card details".
-		ok: []int{http.StatusCreated, http.StatusOK},
+		ok:        []int{http.StatusCreated, http.StatusOK},
+		sensitive: sensitive,
 	})
 	if err != nil {
 		return nil, err
@@ -189,7 +198,8 @@ func (p *provider) tokenizeCard(ctx context.Context, c *tokenize.Card) (string, 
 			Type: "card", Number: c.Number.Reveal(), ExpiryMonth: c.ExpiryMonth, ExpiryYear: c.ExpiryYear,
 			Name: c.HolderName, CVV: c.CVV.Reveal(),
 		},
-		ok: []int{http.StatusCreated, http.StatusOK},
+		ok:        []int{http.StatusCreated, http.StatusOK},
+		sensitive: []string{c.Number.Reveal(), c.CVV.Reveal()},
 	})
 	if err != nil {
 		return "", err
@@ -231,7 +241,8 @@ func (p *provider) ProvisionNetworkToken(ctx context.Context, req *tokenize.Prov
 			ExpiryYear: strconv.Itoa(c.ExpiryYear), CVV: c.CVV.Reveal()}
 	}
 	resp, err := p.do(ctx, call{method: http.MethodPost, path: "/network-tokens", body: provisionRequest{Source: src},
-		auth: authOAuth, idempotent: true, ok: []int{http.StatusCreated, http.StatusOK}})
+		auth: authOAuth, idempotent: true, ok: []int{http.StatusCreated, http.StatusOK},
+		sensitive: []string{src.Number, src.CVV}})
 	if err != nil {
 		return nil, err
 	}

@@ -660,3 +660,49 @@ func TestWireTokenLifetimeCapped(t *testing.T) {
 	now = now.Add(maxTokenLifetime)
 	assert.Equal(t, "Bearer at-2", auth(), "refreshed after the capped lifetime")
 }
+
+// An error body that echoes the request (a WAF page, a verbose validator)
+// must not carry its card number, CVV, account number or card token into
+// ProviderBody, which callers may log.
+func TestWireProviderBodyRedactsRequestSecrets(t *testing.T) {
+	const tok = "tok_ubfj2q76miwundwlk72vxt2i7q"
+	const acct = "918181918"
+	for _, tc := range []struct {
+		name, method, url, echo string
+		secrets                 []string
+		call                    func(p *provider) error
+	}{
+		{"Tokens", "POST", testBase + "/tokens", `"number":"` + testPAN + `","cvv":"` + testCVV + `"`, []string{testPAN, testCVV}, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{Card: &tokenize.Card{Number: testPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV}})
+			return err
+		}},
+		{"InstrumentToken", "POST", testBase + "/instruments", `"token":"` + tok + `"`, []string{tok}, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{TemporaryToken: tok})
+			return err
+		}},
+		{"InstrumentACH", "POST", testBase + "/instruments", `"account_number":"` + acct + `"`, []string{acct}, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{BankAccount: &tokenize.BankAccount{
+				AccountNumber: acct, RoutingNumber: "011000015", AccountType: tokenize.AccountChecking}})
+			return err
+		}},
+		{"ProvisionFromCard", "POST", testBase + "/network-tokens", `"number":"` + testPAN + `","cvv":"` + testCVV + `"`, []string{testPAN, testCVV}, func(p *provider) error {
+			_, err := p.ProvisionNetworkToken(ctx, &tokenize.ProvisionNetworkTokenRequest{Card: &tokenize.Card{Number: testPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV}})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, hc := newWire(t)
+			withToken(w)
+			w.on(tc.method, tc.url, 422, `{"request_id":"r1","error_type":"request_invalid","error_codes":["card_number_invalid"],"echo":{`+tc.echo+`}}`)
+			err := tc.call(testProvider(t, hc))
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, []string{"card_number_invalid"}, te.ProviderCodes)
+			body := string(te.ProviderBody())
+			assert.Contains(t, body, "card_number_invalid", "the rest of the body is kept")
+			for _, s := range tc.secrets {
+				assert.NotContains(t, body, s)
+			}
+		})
+	}
+}
