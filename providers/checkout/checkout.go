@@ -136,13 +136,15 @@ func open(_ context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (to
 	if err := tokenize.DecodeSettings(raw, &s); err != nil {
 		return nil, err
 	}
-	return newProvider(s, opts.HTTPClient)
+	return New(s, opts)
 }
 
 // New returns the adapter built from s, for use with tokenize.New when
 // settings do not come from a configuration file. opts.HTTPClient replaces
 // the default HTTP client. Errors name the offending setting.
 func New(s Settings, opts tokenize.OpenOptions) (tokenize.Provider, error) {
+	// Not "return newProvider(...)": a nil *provider would become a
+	// non-nil Provider.
 	p, err := newProvider(s, opts.HTTPClient)
 	if err != nil {
 		return nil, err
