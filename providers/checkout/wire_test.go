@@ -706,3 +706,26 @@ func TestWireProviderBodyRedactsRequestSecrets(t *testing.T) {
 		})
 	}
 }
+
+// Fields documented as masked (last4, bin) that arrive holding more digits
+// are a malformed answer, not card details to print: CardDetails and
+// NetworkToken print them verbatim.
+func TestWireMaskedFieldsHoldingAPANAreMalformed(t *testing.T) {
+	for name, body := range map[string]string{
+		"NetworkTokenCardLast4": `{"card":{"last4":"` + testPAN + `"},"network_token":{"id":"nt_x","state":"active"}}`,
+	} {
+		_, err := decodeNetworkToken(&httpx.Response{Status: 200, Body: []byte(body), Idempotent: true})
+		assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err), name)
+	}
+	for name, body := range map[string]string{
+		"InstrumentLast4": `{"type":"card","id":"src_x","last4":"` + testPAN + `","bin":"424242"}`,
+		"InstrumentBin":   `{"type":"card","id":"src_x","last4":"4242","bin":"` + testPAN + `"}`,
+	} {
+		tok, err := decodeInstrument(&httpx.Response{Status: 200, Body: []byte(body), Idempotent: true}, nil)
+		assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err), name)
+		assert.Nil(t, tok, name)
+	}
+	tok, err := decodeInstrument(&httpx.Response{Status: 200, Body: []byte(`{"type":"card","id":"src_x","last4":"4242","bin":"42424242"}`)}, nil)
+	require.NoError(t, err, "an eight-digit BIN is valid")
+	assert.Equal(t, "42424242", tok.Card.BIN)
+}
