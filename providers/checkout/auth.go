@@ -10,6 +10,8 @@ import (
 	"sync"
 	"time"
 
+	"golang.org/x/sync/singleflight"
+
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
 )
@@ -47,7 +49,7 @@ type tokenSource struct {
 	mu  sync.Mutex
 	cur *accessToken
 
-	group singleflightGroup
+	group singleflight.Group
 }
 
 // cached returns the current token if it is still fresh.

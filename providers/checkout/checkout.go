@@ -50,8 +50,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
 )
@@ -263,6 +261,3 @@ func (p *provider) withTimeout(ctx context.Context) (context.Context, context.Ca
 	}
 	return ctx, func() {}
 }
-
-// singleflightGroup is aliased so auth.go reads clearly.
-type singleflightGroup = singleflight.Group

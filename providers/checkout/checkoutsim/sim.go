@@ -421,6 +421,19 @@ func (s *Simulator) checkCard(number string, month, year int, cvv string) []stri
 	return codes
 }
 
+// stringField reads a numeric string field of lo to hi digits: 0 when
+// absent, -1 when malformed.
+func stringField(v string, lo, hi int) int {
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || !digits(v, lo, hi) {
+		return -1
+	}
+	return n
+}
+
 func schemeOf(number string) string {
 	if strings.HasPrefix(number, "4") {
 		return "Visa"
@@ -762,20 +775,9 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 			c, key = in.card, "src:"+src.ID
 		}
 	case "card":
-		month, yearOK := strconv.Atoi(src.ExpiryMonth)
-		year, monthOK := strconv.Atoi(src.ExpiryYear)
-		if yearOK != nil || !digits(src.ExpiryMonth, 1, 2) {
-			month = -1
-		}
-		if monthOK != nil || !digits(src.ExpiryYear, 4, 4) {
-			year = -1
-		}
-		if src.ExpiryMonth == "" {
-			month = 0
-		}
-		if src.ExpiryYear == "" {
-			year = 0
-		}
+		// Expiry values are strings here: "" is missing (0), anything
+		// but 1-2 digits for the month or 4 for the year is invalid (-1).
+		month, year := stringField(src.ExpiryMonth, 1, 2), stringField(src.ExpiryYear, 4, 4)
 		if codes := s.checkCard(src.Number, month, year, src.CVV); len(codes) > 0 {
 			invalid(w, codes...)
 			return
