@@ -1,0 +1,78 @@
+package checkout
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tokenize-go/tokenize"
+)
+
+// A caller whose context ends while the shared token request is in flight
+// gets Canceled alone: the request goes on, and the callers still waiting
+// get its token. One token request serves them all.
+func TestTokenFetchSurvivesCanceledCaller(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var tokenRequests atomic.Int32
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("POST", testTokenURL, func(r *http.Request) (*http.Response, error) {
+		if tokenRequests.Add(1) == 1 {
+			close(arrived)
+		}
+		<-release
+		return httpmock.NewStringResponse(200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`), nil
+	})
+	mt.RegisterResponder("GET", testBase+"/network-tokens/nt_x", func(r *http.Request) (*http.Response, error) {
+		if r.Header.Get("Authorization") != "Bearer at-1" {
+			return httpmock.NewStringResponse(401, ""), nil
+		}
+		return httpmock.NewStringResponse(200, seed002NetworkToken), nil
+	})
+	p := testProvider(t, &http.Client{Transport: mt})
+
+	first, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := p.GetNetworkToken(first, "nt_x")
+		firstErr <- err
+	}()
+	<-arrived
+	secondErr := make(chan error, 1)
+	go func() {
+		_, err := p.GetNetworkToken(context.Background(), "nt_x")
+		secondErr <- err
+	}()
+	cancel()
+	assert.Equal(t, tokenize.Canceled, tokenize.CodeOf(<-firstErr))
+	close(release)
+	require.NoError(t, <-secondErr, "the waiting caller is not poisoned by the canceled one")
+	assert.Equal(t, int32(1), tokenRequests.Load())
+	_, err := p.GetNetworkToken(context.Background(), "nt_x")
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), tokenRequests.Load(), "the token fetched for the canceled caller is cached")
+}
+
+// Only OAuth calls are retried after a 401: a rejected public or secret
+// key is final, and the card data is not sent twice.
+func TestWire401StaticKeysNotRetried(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testBase+"/tokens", 401, "")
+	p := testProvider(t, hc, func(s *Settings) { s.SecretKey = testSK })
+	_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{
+		Card: &tokenize.Card{Number: testPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV}})
+	assert.Equal(t, tokenize.Unauthenticated, tokenize.CodeOf(err))
+	require.Len(t, w.requests(), 1)
+
+	w.on("GET", testBase+"/instruments/src_x", 401, "")
+	_, err = p.GetPaymentToken(ctx, "src_x")
+	assert.Equal(t, tokenize.Unauthenticated, tokenize.CodeOf(err))
+	reqs := w.requests()
+	require.Len(t, reqs, 2, "no token request, no retry")
+	assert.True(t, strings.HasSuffix(reqs[1].header.Get("Authorization"), testSK))
+}
