@@ -25,7 +25,11 @@ func TestTokenFetchSurvivesCanceledCaller(t *testing.T) {
 		if tokenRequests.Add(1) == 1 {
 			close(arrived)
 		}
-		<-release
+		select { // like a real transport, give up when the request's context ends
+		case <-release:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
 		return httpmock.NewStringResponse(200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`), nil
 	})
 	mt.RegisterResponder("GET", testBase+"/network-tokens/nt_x", func(r *http.Request) (*http.Response, error) {
