@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -224,9 +225,27 @@ func (p *provider) GetPaymentToken(ctx context.Context, id string) (*tokenize.Pa
 func (p *provider) DeletePaymentToken(ctx context.Context, id string) error {
 	ctx, cancel := p.withTimeout(ctx)
 	defer cancel()
-	_, err := p.do(ctx, call{method: http.MethodDelete, path: instrumentPath(id), auth: authSecretOrOAuth,
+	resp, err := p.do(ctx, call{method: http.MethodDelete, path: instrumentPath(id), auth: authSecretOrOAuth,
 		idempotent: true, ok: []int{http.StatusNoContent, http.StatusOK}})
-	return err
+	if err != nil {
+		return err
+	}
+	return checkNoContent(resp)
+}
+
+// checkNoContent accepts the answer of a delete: 204, or a 200 with an
+// empty or JSON body. A 200 carrying anything else (an HTML page from a
+// proxy or captive portal) does not prove the deletion happened.
+func checkNoContent(resp *httpx.Response) error {
+	body := bytes.TrimSpace(resp.Body)
+	if resp.Status == http.StatusNoContent || len(body) == 0 {
+		return nil
+	}
+	var v map[string]any
+	if body[0] != '{' || json.Unmarshal(body, &v) != nil {
+		return httpx.Malformed(resp, "delete answered with a body that is not Checkout.com JSON")
+	}
+	return nil
 }
 
 // ProvisionNetworkToken implements tokenize.Provider. 201 is a new token,
@@ -271,10 +290,13 @@ func (p *provider) GetNetworkToken(ctx context.Context, id string) (*tokenize.Ne
 func (p *provider) DeleteNetworkToken(ctx context.Context, req *tokenize.DeleteNetworkTokenRequest) error {
 	ctx, cancel := p.withTimeout(ctx)
 	defer cancel()
-	_, err := p.do(ctx, call{method: http.MethodPatch, path: networkTokenPath(req.ID) + "/delete",
+	resp, err := p.do(ctx, call{method: http.MethodPatch, path: networkTokenPath(req.ID) + "/delete",
 		body: deleteNetworkTokenRequest{InitiatedBy: req.InitiatedBy.String(), Reason: req.Reason.String()},
 		auth: authOAuth, idempotent: true, ok: []int{http.StatusNoContent, http.StatusOK}})
-	return err
+	if err != nil {
+		return err
+	}
+	return checkNoContent(resp)
 }
 
 // RequestCryptogram implements tokenize.Provider. A new cryptogram creates

@@ -729,3 +729,33 @@ func TestWireMaskedFieldsHoldingAPANAreMalformed(t *testing.T) {
 	require.NoError(t, err, "an eight-digit BIN is valid")
 	assert.Equal(t, "42424242", tok.Card.BIN)
 }
+
+// A delete answered 200 with a page that is not Checkout's (a captive
+// portal, a misrouted proxy) is not proof of deletion: reading it as
+// success would leave a compromised network token alive.
+func TestWireDeleteSuccessNeedsAnAPIAnswer(t *testing.T) {
+	w, hc := newWire(t)
+	withToken(w)
+	w.on("PATCH", testBase+"/network-tokens/nt_x/delete", 200, "<html>Welcome</html>", "Content-Type", "text/html")
+	w.on("DELETE", testBase+"/instruments/src_x", 200, "<html>Welcome</html>", "Content-Type", "text/html")
+	p := testProvider(t, hc)
+	err := p.DeleteNetworkToken(ctx, &tokenize.DeleteNetworkTokenRequest{ID: "nt_x", InitiatedBy: tokenize.InitiatedByCardholder, Reason: tokenize.ReasonFraud})
+	assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err))
+	assert.True(t, tokenize.IsRetryable(err))
+	err = p.DeletePaymentToken(ctx, "src_x")
+	assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err))
+
+	// 204, an empty 200 and a JSON 200 are success.
+	for _, a := range []struct {
+		status int
+		body   string
+	}{{204, ""}, {200, ""}, {200, `{}`}} {
+		w, hc := newWire(t)
+		withToken(w)
+		w.on("PATCH", testBase+"/network-tokens/nt_x/delete", a.status, a.body)
+		w.on("DELETE", testBase+"/instruments/src_x", a.status, a.body)
+		p := testProvider(t, hc)
+		assert.NoError(t, p.DeleteNetworkToken(ctx, &tokenize.DeleteNetworkTokenRequest{ID: "nt_x", InitiatedBy: tokenize.InitiatedByCardholder, Reason: tokenize.ReasonFraud}))
+		assert.NoError(t, p.DeletePaymentToken(ctx, "src_x"))
+	}
+}
