@@ -45,6 +45,8 @@ type accessToken struct {
 type tokenSource struct {
 	p   *provider
 	now func() time.Time
+	// scope is the space-separated scope list requested.
+	scope string
 
 	mu  sync.Mutex
 	cur *accessToken
@@ -111,7 +113,7 @@ func (ts *tokenSource) token(ctx context.Context) (*accessToken, error) {
 // method; Checkout also accepts them as form fields).
 func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	p := ts.p
-	form := url.Values{"grant_type": {"client_credentials"}, "scope": {OAuthScopes}}
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {ts.scope}}
 	basic := base64.StdEncoding.EncodeToString([]byte(p.clientID + ":" + p.clientSecret.Reveal()))
 	h := http.Header{}
 	h.Set("Authorization", "Basic "+basic)

@@ -35,7 +35,8 @@
 // # Authentication
 //
 // The adapter requests an OAuth 2.0 client-credentials access token with
-// the scopes in OAuthScopes, caches it until shortly before it expires and
+// the scopes in OAuthScopes (NetworkTokensScope alone when secret_key
+// authenticates instruments), caches it until shortly before it expires and
 // refreshes it once for any number of concurrent callers. A 401 answer to
 // an API call drops the cached token and retries that call once with a new
 // one.
@@ -61,6 +62,12 @@ const Name = "checkout"
 // tokens (research notes §2.4). The parent scope "vault" would also do, but
 // asking for the least is the better default.
 const OAuthScopes = "vault:instruments vault:network-tokens"
+
+// NetworkTokensScope is the only scope requested when the secret_key
+// setting authenticates /instruments: asking for vault:instruments too
+// would make an access key granted only network tokens fail with
+// invalid_scope.
+const NetworkTokensScope = "vault:network-tokens"
 
 // Environments.
 const (
@@ -216,7 +223,10 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 		secretKey:    s.SecretKey,
 		timeout:      timeout,
 	}
-	p.tokens = &tokenSource{p: p, now: time.Now}
+	p.tokens = &tokenSource{p: p, now: time.Now, scope: OAuthScopes}
+	if p.secretKey != "" {
+		p.tokens.scope = NetworkTokensScope
+	}
 	p.caps = capabilities(p.publicKey != "")
 	return p, nil
 }

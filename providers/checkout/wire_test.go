@@ -759,3 +759,17 @@ func TestWireDeleteSuccessNeedsAnAPIAnswer(t *testing.T) {
 		assert.NoError(t, p.DeletePaymentToken(ctx, "src_x"))
 	}
 }
+
+// With a secret key, instruments never use OAuth: the token request asks
+// only for the network-tokens scope, so an access key granted just that
+// scope is not refused with invalid_scope.
+func TestWireSecretKeyNarrowsScope(t *testing.T) {
+	w, hc := newWire(t)
+	withToken(w)
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	_, err := testProvider(t, hc, func(s *Settings) { s.SecretKey = testSK }).GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	form, err := url.ParseQuery(w.requests()[0].body)
+	require.NoError(t, err)
+	assert.Equal(t, "vault:network-tokens", form.Get("scope"))
+}
