@@ -3,6 +3,7 @@ package checkoutsim_test
 import (
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -332,4 +333,23 @@ func TestDeclinedTokenReactivatedHasDPAN(t *testing.T) {
 	}
 	require.NoError(t, s.SetNetworkTokenState(id, tokenize.StateActive))
 	assert.Equal(t, 201, do(t, s, "POST", "/network-tokens/"+id+"/cryptograms", at, "application/json", `{"transaction_type":"ecom"}`).status)
+}
+
+// Printing the simulator (a test failure message, a debug log) shows no
+// card number, client secret or access token it holds.
+func TestSimulatorPrintsNoSecrets(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	at := accessToken(t, s)
+	r := do(t, s, "POST", "/network-tokens", at, "application/json",
+		jsonBody(map[string]any{"source": map[string]string{"type": "card", "number": checkoutsim.VisaPAN, "expiry_month": "1", "expiry_year": "2032"}}))
+	require.Equal(t, 201, r.status, r.raw)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{s, s.Simulator} {
+			out := fmt.Sprintf(format, v)
+			assert.NotContains(t, out, checkoutsim.VisaPAN, format)
+			assert.NotContains(t, out, checkoutsim.ClientSecret, format)
+			assert.NotContains(t, out, strings.TrimPrefix(at, "Bearer "), format)
+		}
+	}
 }
