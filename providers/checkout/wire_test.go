@@ -773,3 +773,33 @@ func TestWireSecretKeyNarrowsScope(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, "vault:network-tokens", form.Get("scope"))
 }
+
+// A create answered 2xx with a body that cannot be read may have stored
+// the instrument: the error says the outcome is unknown and forbids a
+// blind retry, whatever the body.
+func TestWireMalformedCreateOutcomeUnknown(t *testing.T) {
+	for name, a := range map[string]struct {
+		status int
+		body   string
+	}{
+		"Empty201":     {201, ""},
+		"HTML200":      {200, "<html></html>"},
+		"Truncated201": {201, researchStoreResponse[:30]},
+		"NoID201":      {201, `{"type":"card","last4":"4242"}`},
+		"Accepted202":  {202, researchStoreResponse},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w, hc := newWire(t)
+			withToken(w)
+			w.on("POST", testBase+"/instruments", a.status, a.body)
+			tok, err := testProvider(t, hc).CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{TemporaryToken: "tok_ubfj2q76miwundwlk72vxt2i7q"})
+			assert.Nil(t, tok)
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tokenize.Internal, te.Code)
+			assert.True(t, te.OutcomeUnknown)
+			assert.False(t, te.Retryable)
+			assert.Equal(t, a.status, te.HTTPStatus)
+		})
+	}
+}
