@@ -110,11 +110,14 @@ func (ts *tokenSource) token(ctx context.Context) (*accessToken, error) {
 
 // fetch performs the client-credentials grant: form-encoded, with the
 // client id and secret in a Basic Authorization header (the documented
-// method; Checkout also accepts them as form fields).
+// method; Checkout also accepts them as form fields). Both are
+// form-urlencoded before the Basic encoding, as RFC 6749 §2.3.1 requires
+// and OAuth servers decode: a secret holding '+' or '%' would otherwise
+// arrive altered.
 func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	p := ts.p
 	form := url.Values{"grant_type": {"client_credentials"}, "scope": {ts.scope}}
-	basic := base64.StdEncoding.EncodeToString([]byte(p.clientID + ":" + p.clientSecret.Reveal()))
+	basic := base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(p.clientID) + ":" + url.QueryEscape(p.clientSecret.Reveal())))
 	h := http.Header{}
 	h.Set("Authorization", "Basic "+basic)
 	h.Set("Content-Type", "application/x-www-form-urlencoded")

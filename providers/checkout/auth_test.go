@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"context"
+	"encoding/base64"
 	"net/http"
 	"strings"
 	"sync/atomic"
@@ -79,4 +80,18 @@ func TestWire401StaticKeysNotRetried(t *testing.T) {
 	reqs := w.requests()
 	require.Len(t, reqs, 2, "no token request, no retry")
 	assert.True(t, strings.HasSuffix(reqs[1].header.Get("Authorization"), testSK))
+}
+
+// The client id and secret are form-urlencoded before the Basic encoding
+// (RFC 6749 §2.3.1): the token server decodes them, so a secret holding
+// '+', '%', '/' or ':' sent raw would arrive altered and be refused.
+func TestWireBasicCredentialsFormEncoded(t *testing.T) {
+	const secret = "s3cr+t/with%and:colon"
+	w, hc := newWire(t)
+	withToken(w)
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	_, err := testProvider(t, hc, func(s *Settings) { s.ClientSecret = secret }).GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(testClientID+":s3cr%2Bt%2Fwith%25and%3Acolon"))
+	assert.Equal(t, want, w.requests()[0].header.Get("Authorization"))
 }
