@@ -29,6 +29,7 @@ import (
 	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -501,7 +502,11 @@ func (s *Simulator) connectToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret, basic := r.BasicAuth()
-	if !basic {
+	if basic {
+		// RFC 6749 §2.3.1: both parts are form-urlencoded inside the
+		// Basic credentials; a part that does not decode matches nothing.
+		id, secret = formDecode(id), formDecode(secret)
+	} else {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
 	if r.PostForm.Get("grant_type") != "client_credentials" {
@@ -530,6 +535,16 @@ func (s *Simulator) connectToken(w http.ResponseWriter, r *http.Request) {
 		"access_token": tok, "token_type": "Bearer",
 		"expires_in": int64(s.tokenTTL / time.Second), "scope": strings.Join(scopes, " "),
 	})
+}
+
+// formDecode undoes application/x-www-form-urlencoded encoding, or returns
+// "" when v is not validly encoded.
+func formDecode(v string) string {
+	d, err := url.QueryUnescape(v)
+	if err != nil {
+		return ""
+	}
+	return d
 }
 
 // --- /tokens ----------------------------------------------------------------

@@ -1,6 +1,7 @@
 package checkoutsim_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
@@ -352,4 +353,29 @@ func TestSimulatorPrintsNoSecrets(t *testing.T) {
 			assert.NotContains(t, out, strings.TrimPrefix(at, "Bearer "), format)
 		}
 	}
+}
+
+// Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1),
+// and the simulator decodes them like an OAuth server: a secret with
+// reserved characters works end to end, and a raw '+' is read as a space.
+func TestConnectTokenBasicIsFormDecoded(t *testing.T) {
+	const secret = "s3cr+t/with%and:colon"
+	s := checkoutsim.NewServer(checkoutsim.WithCredentials(checkoutsim.ClientID, secret))
+	defer s.Close()
+	post := func(user, pass string) int {
+		req, _ := http.NewRequest("POST", s.URL+"/connect/token", strings.NewReader("grant_type=client_credentials&scope=vault"))
+		req.SetBasicAuth(user, pass)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		r.Body.Close()
+		return r.StatusCode
+	}
+	assert.Equal(t, 200, post(url.QueryEscape(checkoutsim.ClientID), url.QueryEscape(secret)))
+	assert.Equal(t, 400, post(checkoutsim.ClientID, secret), "sent raw, the secret does not survive decoding")
+
+	c, err := tokenize.Open(context.Background(), s.Config())
+	require.NoError(t, err)
+	_, err = c.GetNetworkToken(context.Background(), "nt_aaaaaaaaaaaaaaaaaaaaaaaaaa")
+	assert.Equal(t, tokenize.NotFound, tokenize.CodeOf(err), "the adapter authenticates with such a secret")
 }
