@@ -165,14 +165,17 @@ type instrument struct {
 	created     time.Time
 }
 
+// networkToken is a stored network token. scheme is the wire "type" (vts
+// or mdes); dpan and its expiry are empty until the scheme issues them.
 type networkToken struct {
-	id, state, scheme  string
-	dpan               string
-	expMonth, expYear  int
-	cardLast4          string
-	cardMonth, cardYr  int
-	par, trid, schemID string
-	created, modified  time.Time
+	id, state, scheme   string
+	dpan                string
+	expMonth, expYear   int
+	cardLast4           string
+	cardMonth, cardYear int
+	par, trid           string
+	tokenSchemeID       string // token_scheme_id
+	created, modified   time.Time
 }
 
 // New returns a Simulator with no data.
@@ -281,7 +284,7 @@ func hasDPAN(state string) bool {
 // be held.
 func (s *Simulator) issueDPAN(nt *networkToken) {
 	nt.dpan, nt.expMonth, nt.expYear = dpan(nt.scheme == "vts"), nt.cardMonth, s.now().UTC().Year()+3
-	nt.schemID = newID("scheme_")
+	nt.tokenSchemeID = newID("scheme_")
 }
 
 // --- helpers -------------------------------------------------------------
@@ -823,7 +826,7 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	vts := strings.HasPrefix(c.number, "4")
 	nt := &networkToken{
 		id: newID("nt_"), state: "active", scheme: "mdes",
-		cardLast4: c.number[len(c.number)-4:], cardMonth: c.expiryMonth, cardYr: c.expiryYear,
+		cardLast4: c.number[len(c.number)-4:], cardMonth: c.expiryMonth, cardYear: c.expiryYear,
 		par: "5001" + strings.ToUpper(fingerprint("par" + c.number))[:25], trid: "50110030273",
 		created: now, modified: now,
 	}
@@ -854,7 +857,7 @@ func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
 	}
 	m := map[string]any{
 		"card": map[string]any{
-			"last4": nt.cardLast4, "expiry_month": strconv.Itoa(nt.cardMonth), "expiry_year": strconv.Itoa(nt.cardYr),
+			"last4": nt.cardLast4, "expiry_month": strconv.Itoa(nt.cardMonth), "expiry_year": strconv.Itoa(nt.cardYear),
 		},
 		"network_token":      t,
 		"token_requestor_id": nt.trid,
@@ -863,8 +866,8 @@ func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
 			"cryptogram": map[string]string{"href": "/network-tokens/" + nt.id + "/cryptograms"},
 		},
 	}
-	if nt.schemID != "" {
-		m["token_scheme_id"] = nt.schemID
+	if nt.tokenSchemeID != "" {
+		m["token_scheme_id"] = nt.tokenSchemeID
 	}
 	return m
 }
