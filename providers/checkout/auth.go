@@ -132,6 +132,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	if err != nil {
 		return nil, err
 	}
+	resp.RequestID = safeID(resp.RequestID)
 	if resp.Status >= 200 && resp.Status < 300 && resp.Status != http.StatusOK {
 		// Not kept as ProviderBody: a success body holds an access token.
 		return nil, httpx.Malformed(resp, "token endpoint answered with unexpected success status "+strconv.Itoa(resp.Status))

@@ -137,6 +137,7 @@ type oauthErrorBody struct {
 // error code is kept as the provider code.
 func oauthError(resp *httpx.Response) *tokenize.Error {
 	e := httpx.StatusError(resp)
+	e.RequestID = safeID(e.RequestID)
 	if len(resp.Body) > 0 {
 		e.SetProviderBody(resp.Body)
 	}

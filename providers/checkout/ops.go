@@ -85,6 +85,9 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Every error built from resp (Malformed included) carries a
+		// request id that looks like one.
+		resp.RequestID = safeID(resp.RequestID)
 		if slices.Contains(c.ok, resp.Status) {
 			return resp, nil
 		}
