@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -95,3 +96,41 @@ func TestWireBasicCredentialsFormEncoded(t *testing.T) {
 	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(testClientID+":s3cr%2Bt%2Fwith%25and%3Acolon"))
 	assert.Equal(t, want, w.requests()[0].header.Get("Authorization"))
 }
+
+// A call rejected with 401 may join a token flight that is just handing
+// out the very token that was rejected (the flight found it cached before
+// the rejection dropped it). The retry must not resend with that token.
+func TestWire401RetryNeverReusesTheRejectedToken(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testTokenURL, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
+	p := testProvider(t, hc)
+	rejected := &accessToken{value: "at-1", refresh: time.Now().Add(time.Hour)}
+	p.tokens.cur = rejected
+	release := make(chan struct{})
+	stale := p.tokens.group.DoChan("token", func() (any, error) { <-release; return rejected, nil })
+	mt := hc.Transport
+	hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := mt.RoundTrip(r)
+		if r.Header.Get("Authorization") == "Bearer at-1" {
+			// Let the retry join the stale flight, then end it.
+			time.AfterFunc(50*time.Millisecond, func() { close(release) })
+		}
+		return resp, err
+	})
+	w.on("GET", testBase+"/network-tokens/nt_x", 401, "")
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	_, err := p.GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	<-stale
+	var auths []string
+	for _, r := range w.requests() {
+		if r.path != "/connect/token" {
+			auths = append(auths, r.header.Get("Authorization"))
+		}
+	}
+	assert.Equal(t, []string{"Bearer at-1", "Bearer at-2"}, auths)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }

@@ -60,6 +60,7 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 		}
 	}
 	useOAuth := c.auth == authOAuth || (c.auth == authSecretOrOAuth && p.secretKey == "")
+	var rejected *accessToken // the access token a 401 refused
 	for attempt := 0; ; attempt++ {
 		h := http.Header{}
 		h.Set("Accept", "application/json")
@@ -72,6 +73,13 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 			var err error
 			if tok, err = p.tokens.token(ctx); err != nil {
 				return nil, err
+			}
+			if tok == rejected {
+				// The retry joined a token flight that was handing out
+				// the refused token; the next flight fetches a new one.
+				if tok, err = p.tokens.token(ctx); err != nil {
+					return nil, err
+				}
 			}
 			h.Set("Authorization", "Bearer "+tok.value.Reveal())
 		case c.auth == authPublicKey:
@@ -95,6 +103,7 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 			// The token expired or was revoked early: a 401 means the
 			// request was not processed, so sending it again is safe.
 			p.tokens.invalidate(tok)
+			rejected = tok
 			continue
 		}
 		if resp.Status >= 200 && resp.Status < 300 {
