@@ -6,8 +6,11 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"strconv"
 	"sync"
 	"time"
+
+	"golang.org/x/sync/singleflight"
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
@@ -22,6 +25,10 @@ const (
 	// defaultTokenLifetime applies when the token endpoint omits
 	// expires_in (Checkout documents 3600); a 401 still forces a refresh.
 	defaultTokenLifetime = 5 * time.Minute
+	// maxTokenLifetime caps expires_in (Checkout documents 3600): a larger
+	// value would overflow time.Duration into a token that is never
+	// cached, or keep a revoked one for days.
+	maxTokenLifetime = 24 * time.Hour
 	// tokenFetchTimeout bounds a token request shared by several callers,
 	// which no single caller's cancellation may abort.
 	tokenFetchTimeout = 30 * time.Second
@@ -38,11 +45,13 @@ type accessToken struct {
 type tokenSource struct {
 	p   *provider
 	now func() time.Time
+	// scope is the space-separated scope list requested.
+	scope string
 
 	mu  sync.Mutex
 	cur *accessToken
 
-	group singleflightGroup
+	group singleflight.Group
 }
 
 // cached returns the current token if it is still fresh.
@@ -101,11 +110,14 @@ func (ts *tokenSource) token(ctx context.Context) (*accessToken, error) {
 
 // fetch performs the client-credentials grant: form-encoded, with the
 // client id and secret in a Basic Authorization header (the documented
-// method; Checkout also accepts them as form fields).
+// method; Checkout also accepts them as form fields). Both are
+// form-urlencoded before the Basic encoding, as RFC 6749 §2.3.1 requires
+// and OAuth servers decode: a secret holding '+' or '%' would otherwise
+// arrive altered.
 func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	p := ts.p
-	form := url.Values{"grant_type": {"client_credentials"}, "scope": {OAuthScopes}}
-	basic := base64.StdEncoding.EncodeToString([]byte(p.clientID + ":" + p.clientSecret.Reveal()))
+	form := url.Values{"grant_type": {"client_credentials"}, "scope": {ts.scope}}
+	basic := base64.StdEncoding.EncodeToString([]byte(url.QueryEscape(p.clientID) + ":" + url.QueryEscape(p.clientSecret.Reveal())))
 	h := http.Header{}
 	h.Set("Authorization", "Basic "+basic)
 	h.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -120,6 +132,11 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	if err != nil {
 		return nil, err
 	}
+	resp.RequestID = safeID(resp.RequestID)
+	if resp.Status >= 200 && resp.Status < 300 && resp.Status != http.StatusOK {
+		// Not kept as ProviderBody: a success body holds an access token.
+		return nil, httpx.Malformed(resp, "token endpoint answered with unexpected success status "+strconv.Itoa(resp.Status))
+	}
 	if resp.Status != http.StatusOK {
 		return nil, oauthError(resp)
 	}
@@ -129,7 +146,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 	}
 	life := defaultTokenLifetime
 	if w.ExpiresIn > 0 {
-		life = time.Duration(w.ExpiresIn) * time.Second
+		life = time.Duration(min(w.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second
 	}
 	margin := min(refreshMargin, life/2)
 	return &accessToken{value: tokenize.Secret(w.AccessToken), refresh: start.Add(life - margin)}, nil

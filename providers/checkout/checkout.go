@@ -35,7 +35,8 @@
 // # Authentication
 //
 // The adapter requests an OAuth 2.0 client-credentials access token with
-// the scopes in OAuthScopes, caches it until shortly before it expires and
+// the scopes in OAuthScopes (NetworkTokensScope alone when secret_key
+// authenticates instruments), caches it until shortly before it expires and
 // refreshes it once for any number of concurrent callers. A 401 answer to
 // an API call drops the cached token and retries that call once with a new
 // one.
@@ -50,8 +51,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/sync/singleflight"
-
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
 )
@@ -63,6 +62,12 @@ const Name = "checkout"
 // tokens (research notes §2.4). The parent scope "vault" would also do, but
 // asking for the least is the better default.
 const OAuthScopes = "vault:instruments vault:network-tokens"
+
+// NetworkTokensScope is the only scope requested when the secret_key
+// setting authenticates /instruments: asking for vault:instruments too
+// would make an access key granted only network tokens fail with
+// invalid_scope.
+const NetworkTokensScope = "vault:network-tokens"
 
 // Environments.
 const (
@@ -136,13 +141,15 @@ func open(_ context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (to
 	if err := tokenize.DecodeSettings(raw, &s); err != nil {
 		return nil, err
 	}
-	return newProvider(s, opts.HTTPClient)
+	return New(s, opts)
 }
 
 // New returns the adapter built from s, for use with tokenize.New when
 // settings do not come from a configuration file. opts.HTTPClient replaces
 // the default HTTP client. Errors name the offending setting.
 func New(s Settings, opts tokenize.OpenOptions) (tokenize.Provider, error) {
+	// Not "return newProvider(...)": a nil *provider would become a
+	// non-nil Provider.
 	p, err := newProvider(s, opts.HTTPClient)
 	if err != nil {
 		return nil, err
@@ -216,7 +223,10 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 		secretKey:    s.SecretKey,
 		timeout:      timeout,
 	}
-	p.tokens = &tokenSource{p: p, now: time.Now}
+	p.tokens = &tokenSource{p: p, now: time.Now, scope: OAuthScopes}
+	if p.secretKey != "" {
+		p.tokens.scope = NetworkTokensScope
+	}
 	p.caps = capabilities(p.publicKey != "")
 	return p, nil
 }
@@ -261,6 +271,3 @@ func (p *provider) withTimeout(ctx context.Context) (context.Context, context.Ca
 	}
 	return ctx, func() {}
 }
-
-// singleflightGroup is aliased so auth.go reads clearly.
-type singleflightGroup = singleflight.Group

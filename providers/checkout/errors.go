@@ -85,12 +85,13 @@ func FieldOf(codes []string) string {
 
 // apiError classifies a non-2xx answer of the Checkout.com API: the status
 // decides the Code (httpx.StatusError), the error body adds every code in
-// order, the Field and the request id; a few codes refine the Code.
-func apiError(resp *httpx.Response) *tokenize.Error {
+// order, the Field and the request id; a few codes refine the Code. The
+// request's sensitive values are redacted from the kept ProviderBody.
+func apiError(resp *httpx.Response, sensitive ...string) *tokenize.Error {
 	e := httpx.StatusError(resp)
 	e.RequestID = safeID(e.RequestID)
 	if len(resp.Body) > 0 {
-		e.SetProviderBody(resp.Body)
+		e.SetProviderBody(redact(resp.Body, sensitive))
 	}
 	var b errorBody
 	body := bytes.TrimSpace(resp.Body)
@@ -238,4 +239,18 @@ func safeToken(s string, maxRun int) bool {
 		run = 0
 	}
 	return true
+}
+
+// redacted replaces a request's sensitive value echoed in an error body.
+var redacted = []byte("[REDACTED]")
+
+// redact returns body with every occurrence of the sensitive values
+// replaced; body itself is not modified.
+func redact(body []byte, sensitive []string) []byte {
+	for _, v := range sensitive {
+		if v != "" && bytes.Contains(body, []byte(v)) {
+			body = bytes.ReplaceAll(body, []byte(v), redacted)
+		}
+	}
+	return body
 }

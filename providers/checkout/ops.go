@@ -1,6 +1,7 @@
 package checkout
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"net/http"
@@ -41,6 +42,10 @@ type call struct {
 	idempotent bool
 	// ok lists the statuses that are success.
 	ok []int
+	// sensitive lists the request's secret values (card number, CVV,
+	// account number, card token): an error body echoing one keeps it
+	// redacted in ProviderBody.
+	sensitive []string
 }
 
 // do sends c and returns a successful response, or the classified error.
@@ -55,6 +60,7 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 		}
 	}
 	useOAuth := c.auth == authOAuth || (c.auth == authSecretOrOAuth && p.secretKey == "")
+	var rejected *accessToken // the access token a 401 refused
 	for attempt := 0; ; attempt++ {
 		h := http.Header{}
 		h.Set("Accept", "application/json")
@@ -68,6 +74,13 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 			if tok, err = p.tokens.token(ctx); err != nil {
 				return nil, err
 			}
+			if tok == rejected {
+				// The retry joined a token flight that was handing out
+				// the refused token; the next flight fetches a new one.
+				if tok, err = p.tokens.token(ctx); err != nil {
+					return nil, err
+				}
+			}
 			h.Set("Authorization", "Bearer "+tok.value.Reveal())
 		case c.auth == authPublicKey:
 			h.Set("Authorization", "Bearer "+p.publicKey.Reveal())
@@ -80,6 +93,9 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 		if err != nil {
 			return nil, err
 		}
+		// Every error built from resp (Malformed included) carries a
+		// request id that looks like one.
+		resp.RequestID = safeID(resp.RequestID)
 		if slices.Contains(c.ok, resp.Status) {
 			return resp, nil
 		}
@@ -87,12 +103,13 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 			// The token expired or was revoked early: a 401 means the
 			// request was not processed, so sending it again is safe.
 			p.tokens.invalidate(tok)
+			rejected = tok
 			continue
 		}
 		if resp.Status >= 200 && resp.Status < 300 {
 			return nil, httpx.Malformed(resp, "unexpected success status "+strconv.Itoa(resp.Status))
 		}
-		return nil, apiError(resp)
+		return nil, apiError(resp, c.sensitive...)
 	}
 }
 
@@ -170,10 +187,15 @@ func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreateP
 	default:
 		ins.Token = req.TemporaryToken.Reveal()
 	}
+	sensitive := []string{ins.Token}
+	if ins.InstrumentData != nil {
+		sensitive = append(sensitive, ins.InstrumentData.AccountNumber)
+	}
 	resp, err := p.do(ctx, call{
 		method: http.MethodPost, path: "/instruments", body: ins, auth: authSecretOrOAuth,
 		// 201 new; 200 "existing instrument for customer and card details".
-		ok: []int{http.StatusCreated, http.StatusOK},
+		ok:        []int{http.StatusCreated, http.StatusOK},
+		sensitive: sensitive,
 	})
 	if err != nil {
 		return nil, err
@@ -189,7 +211,8 @@ func (p *provider) tokenizeCard(ctx context.Context, c *tokenize.Card) (string, 
 			Type: "card", Number: c.Number.Reveal(), ExpiryMonth: c.ExpiryMonth, ExpiryYear: c.ExpiryYear,
 			Name: c.HolderName, CVV: c.CVV.Reveal(),
 		},
-		ok: []int{http.StatusCreated, http.StatusOK},
+		ok:        []int{http.StatusCreated, http.StatusOK},
+		sensitive: []string{c.Number.Reveal(), c.CVV.Reveal()},
 	})
 	if err != nil {
 		return "", err
@@ -214,9 +237,27 @@ func (p *provider) GetPaymentToken(ctx context.Context, id string) (*tokenize.Pa
 func (p *provider) DeletePaymentToken(ctx context.Context, id string) error {
 	ctx, cancel := p.withTimeout(ctx)
 	defer cancel()
-	_, err := p.do(ctx, call{method: http.MethodDelete, path: instrumentPath(id), auth: authSecretOrOAuth,
+	resp, err := p.do(ctx, call{method: http.MethodDelete, path: instrumentPath(id), auth: authSecretOrOAuth,
 		idempotent: true, ok: []int{http.StatusNoContent, http.StatusOK}})
-	return err
+	if err != nil {
+		return err
+	}
+	return checkNoContent(resp)
+}
+
+// checkNoContent accepts the answer of a delete: 204, or a 200 with an
+// empty or JSON body. A 200 carrying anything else (an HTML page from a
+// proxy or captive portal) does not prove the deletion happened.
+func checkNoContent(resp *httpx.Response) error {
+	body := bytes.TrimSpace(resp.Body)
+	if resp.Status == http.StatusNoContent || len(body) == 0 {
+		return nil
+	}
+	var v map[string]any
+	if body[0] != '{' || json.Unmarshal(body, &v) != nil {
+		return httpx.Malformed(resp, "delete answered with a body that is not Checkout.com JSON")
+	}
+	return nil
 }
 
 // ProvisionNetworkToken implements tokenize.Provider. 201 is a new token,
@@ -231,7 +272,8 @@ func (p *provider) ProvisionNetworkToken(ctx context.Context, req *tokenize.Prov
 			ExpiryYear: strconv.Itoa(c.ExpiryYear), CVV: c.CVV.Reveal()}
 	}
 	resp, err := p.do(ctx, call{method: http.MethodPost, path: "/network-tokens", body: provisionRequest{Source: src},
-		auth: authOAuth, idempotent: true, ok: []int{http.StatusCreated, http.StatusOK}})
+		auth: authOAuth, idempotent: true, ok: []int{http.StatusCreated, http.StatusOK},
+		sensitive: []string{src.Number, src.CVV}})
 	if err != nil {
 		return nil, err
 	}
@@ -260,10 +302,13 @@ func (p *provider) GetNetworkToken(ctx context.Context, id string) (*tokenize.Ne
 func (p *provider) DeleteNetworkToken(ctx context.Context, req *tokenize.DeleteNetworkTokenRequest) error {
 	ctx, cancel := p.withTimeout(ctx)
 	defer cancel()
-	_, err := p.do(ctx, call{method: http.MethodPatch, path: networkTokenPath(req.ID) + "/delete",
+	resp, err := p.do(ctx, call{method: http.MethodPatch, path: networkTokenPath(req.ID) + "/delete",
 		body: deleteNetworkTokenRequest{InitiatedBy: req.InitiatedBy.String(), Reason: req.Reason.String()},
 		auth: authOAuth, idempotent: true, ok: []int{http.StatusNoContent, http.StatusOK}})
-	return err
+	if err != nil {
+		return err
+	}
+	return checkNoContent(resp)
 }
 
 // RequestCryptogram implements tokenize.Provider. A new cryptogram creates

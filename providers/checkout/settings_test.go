@@ -133,3 +133,11 @@ func TestSettingsPrintRedacted(t *testing.T) {
 	}
 	assert.Contains(t, out, "cli_x")
 }
+
+// A failed open returns a nil Provider interface, not an interface holding
+// a nil *provider (which is != nil and panics on use).
+func TestOpenErrorReturnsNilInterface(t *testing.T) {
+	p, err := open(ctx, json.RawMessage(`{"client_secret":"s"}`), tokenize.OpenOptions{})
+	require.Error(t, err)
+	assert.True(t, p == nil, "typed nil *provider in a non-nil interface")
+}

@@ -182,8 +182,11 @@ func decodeInstrument(resp *httpx.Response, fallbackBank *tokenize.BankAccountDe
 	}
 	switch strings.ToLower(w.Type) {
 	case "card":
-		if w.Last4 == "" {
-			return nil, httpx.Malformed(resp, "card instrument response has no last4")
+		if len(w.Last4) != 4 || !allDigits(w.Last4) {
+			return nil, httpx.Malformed(resp, "card instrument last4 is not four digits")
+		}
+		if w.Bin != "" && (len(w.Bin) > maxBINDigits || !allDigits(w.Bin)) {
+			return nil, httpx.Malformed(resp, "card instrument bin is not a BIN")
 		}
 		d := &tokenize.CardDetails{
 			Brand:         brandOf(w.Scheme),
@@ -228,6 +231,10 @@ func decodeInstrument(resp *httpx.Response, fallbackBank *tokenize.BankAccountDe
 	}
 	return tok, nil
 }
+
+// maxBINDigits: a BIN is six or, for eight-digit BIN programmes, eight
+// digits (research notes §3.3); more would expose the card number.
+const maxBINDigits = 8
 
 // lastDigits returns the last n characters of s when they are digits (a
 // masked account number such as "*****6789" keeps its last four).
@@ -302,6 +309,9 @@ func decodeNetworkToken(resp *httpx.Response) (*tokenize.NetworkToken, error) {
 		return nil, httpx.Malformed(resp, "network token expiry_year is not a four-digit year")
 	}
 	if w.Card != nil {
+		if l := w.Card.Last4; l != "" && (len(l) != 4 || !allDigits(l)) {
+			return nil, httpx.Malformed(resp, "card last4 is not four digits")
+		}
 		nt.CardLast4 = w.Card.Last4
 		if nt.CardExpiryMonth, ok = atoiOpt(w.Card.ExpiryMonth, 1, 12); !ok {
 			return nil, httpx.Malformed(resp, "card expiry_month is not a month")

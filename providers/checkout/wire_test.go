@@ -624,3 +624,182 @@ func TestWireIdempotency(t *testing.T) {
 		})
 	}
 }
+
+// An unexpected 2xx from the token endpoint carries an access token: the
+// error must not keep it as its ProviderBody.
+func TestWireTokenEndpointUnexpectedSuccessKeepsNoBody(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testTokenURL, 201, `{"access_token":"at-secret-value","token_type":"Bearer","expires_in":3600}`)
+	_, err := testProvider(t, hc).GetNetworkToken(ctx, "nt_x")
+	var te *tokenize.Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, tokenize.Internal, te.Code)
+	assert.NotContains(t, string(te.ProviderBody()), "at-secret-value")
+	assert.NotContains(t, te.Error(), "at-secret-value")
+	assert.Len(t, w.requests(), 1)
+}
+
+// A huge expires_in must neither overflow into a token that is never
+// cached (a refresh storm) nor keep a token forever.
+func TestWireTokenLifetimeCapped(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testTokenURL, 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":9999999999999}`)
+	w.on("POST", testTokenURL, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	p := testProvider(t, hc)
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p.tokens.now = func() time.Time { return now }
+	auth := func() string {
+		_, err := p.GetNetworkToken(ctx, "nt_x")
+		require.NoError(t, err)
+		reqs := w.requests()
+		return reqs[len(reqs)-1].header.Get("Authorization")
+	}
+	assert.Equal(t, "Bearer at-1", auth())
+	assert.Equal(t, "Bearer at-1", auth(), "cached, not fetched again")
+	now = now.Add(maxTokenLifetime)
+	assert.Equal(t, "Bearer at-2", auth(), "refreshed after the capped lifetime")
+}
+
+// An error body that echoes the request (a WAF page, a verbose validator)
+// must not carry its card number, CVV, account number or card token into
+// ProviderBody, which callers may log.
+func TestWireProviderBodyRedactsRequestSecrets(t *testing.T) {
+	const tok = "tok_ubfj2q76miwundwlk72vxt2i7q"
+	const acct = "918181918"
+	for _, tc := range []struct {
+		name, method, url, echo string
+		secrets                 []string
+		call                    func(p *provider) error
+	}{
+		{"Tokens", "POST", testBase + "/tokens", `"number":"` + testPAN + `","cvv":"` + testCVV + `"`, []string{testPAN, testCVV}, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{Card: &tokenize.Card{Number: testPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV}})
+			return err
+		}},
+		{"InstrumentToken", "POST", testBase + "/instruments", `"token":"` + tok + `"`, []string{tok}, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{TemporaryToken: tok})
+			return err
+		}},
+		{"InstrumentACH", "POST", testBase + "/instruments", `"account_number":"` + acct + `"`, []string{acct}, func(p *provider) error {
+			_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{BankAccount: &tokenize.BankAccount{
+				AccountNumber: acct, RoutingNumber: "011000015", AccountType: tokenize.AccountChecking}})
+			return err
+		}},
+		{"ProvisionFromCard", "POST", testBase + "/network-tokens", `"number":"` + testPAN + `","cvv":"` + testCVV + `"`, []string{testPAN, testCVV}, func(p *provider) error {
+			_, err := p.ProvisionNetworkToken(ctx, &tokenize.ProvisionNetworkTokenRequest{Card: &tokenize.Card{Number: testPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV}})
+			return err
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, hc := newWire(t)
+			withToken(w)
+			w.on(tc.method, tc.url, 422, `{"request_id":"r1","error_type":"request_invalid","error_codes":["card_number_invalid"],"echo":{`+tc.echo+`}}`)
+			err := tc.call(testProvider(t, hc))
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, []string{"card_number_invalid"}, te.ProviderCodes)
+			body := string(te.ProviderBody())
+			assert.Contains(t, body, "card_number_invalid", "the rest of the body is kept")
+			for _, s := range tc.secrets {
+				assert.NotContains(t, body, s)
+			}
+		})
+	}
+}
+
+// Fields documented as masked (last4, bin) that arrive holding more digits
+// are a malformed answer, not card details to print: CardDetails and
+// NetworkToken print them verbatim.
+func TestWireMaskedFieldsHoldingAPANAreMalformed(t *testing.T) {
+	for name, body := range map[string]string{
+		"NetworkTokenCardLast4": `{"card":{"last4":"` + testPAN + `"},"network_token":{"id":"nt_x","state":"active"}}`,
+	} {
+		_, err := decodeNetworkToken(&httpx.Response{Status: 200, Body: []byte(body), Idempotent: true})
+		assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err), name)
+	}
+	for name, body := range map[string]string{
+		"InstrumentLast4": `{"type":"card","id":"src_x","last4":"` + testPAN + `","bin":"424242"}`,
+		"InstrumentBin":   `{"type":"card","id":"src_x","last4":"4242","bin":"` + testPAN + `"}`,
+	} {
+		tok, err := decodeInstrument(&httpx.Response{Status: 200, Body: []byte(body), Idempotent: true}, nil)
+		assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err), name)
+		assert.Nil(t, tok, name)
+	}
+	tok, err := decodeInstrument(&httpx.Response{Status: 200, Body: []byte(`{"type":"card","id":"src_x","last4":"4242","bin":"42424242"}`)}, nil)
+	require.NoError(t, err, "an eight-digit BIN is valid")
+	assert.Equal(t, "42424242", tok.Card.BIN)
+}
+
+// A delete answered 200 with a page that is not Checkout's (a captive
+// portal, a misrouted proxy) is not proof of deletion: reading it as
+// success would leave a compromised network token alive.
+func TestWireDeleteSuccessNeedsAnAPIAnswer(t *testing.T) {
+	w, hc := newWire(t)
+	withToken(w)
+	w.on("PATCH", testBase+"/network-tokens/nt_x/delete", 200, "<html>Welcome</html>", "Content-Type", "text/html")
+	w.on("DELETE", testBase+"/instruments/src_x", 200, "<html>Welcome</html>", "Content-Type", "text/html")
+	p := testProvider(t, hc)
+	err := p.DeleteNetworkToken(ctx, &tokenize.DeleteNetworkTokenRequest{ID: "nt_x", InitiatedBy: tokenize.InitiatedByCardholder, Reason: tokenize.ReasonFraud})
+	assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err))
+	assert.True(t, tokenize.IsRetryable(err))
+	err = p.DeletePaymentToken(ctx, "src_x")
+	assert.Equal(t, tokenize.Internal, tokenize.CodeOf(err))
+
+	// 204, an empty 200 and a JSON 200 are success.
+	for _, a := range []struct {
+		status int
+		body   string
+	}{{204, ""}, {200, ""}, {200, `{}`}} {
+		w, hc := newWire(t)
+		withToken(w)
+		w.on("PATCH", testBase+"/network-tokens/nt_x/delete", a.status, a.body)
+		w.on("DELETE", testBase+"/instruments/src_x", a.status, a.body)
+		p := testProvider(t, hc)
+		assert.NoError(t, p.DeleteNetworkToken(ctx, &tokenize.DeleteNetworkTokenRequest{ID: "nt_x", InitiatedBy: tokenize.InitiatedByCardholder, Reason: tokenize.ReasonFraud}))
+		assert.NoError(t, p.DeletePaymentToken(ctx, "src_x"))
+	}
+}
+
+// With a secret key, instruments never use OAuth: the token request asks
+// only for the network-tokens scope, so an access key granted just that
+// scope is not refused with invalid_scope.
+func TestWireSecretKeyNarrowsScope(t *testing.T) {
+	w, hc := newWire(t)
+	withToken(w)
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	_, err := testProvider(t, hc, func(s *Settings) { s.SecretKey = testSK }).GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	form, err := url.ParseQuery(w.requests()[0].body)
+	require.NoError(t, err)
+	assert.Equal(t, "vault:network-tokens", form.Get("scope"))
+}
+
+// A create answered 2xx with a body that cannot be read may have stored
+// the instrument: the error says the outcome is unknown and forbids a
+// blind retry, whatever the body.
+func TestWireMalformedCreateOutcomeUnknown(t *testing.T) {
+	for name, a := range map[string]struct {
+		status int
+		body   string
+	}{
+		"Empty201":     {201, ""},
+		"HTML200":      {200, "<html></html>"},
+		"Truncated201": {201, researchStoreResponse[:30]},
+		"NoID201":      {201, `{"type":"card","last4":"4242"}`},
+		"Accepted202":  {202, researchStoreResponse},
+	} {
+		t.Run(name, func(t *testing.T) {
+			w, hc := newWire(t)
+			withToken(w)
+			w.on("POST", testBase+"/instruments", a.status, a.body)
+			tok, err := testProvider(t, hc).CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{TemporaryToken: "tok_ubfj2q76miwundwlk72vxt2i7q"})
+			assert.Nil(t, tok)
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tokenize.Internal, te.Code)
+			assert.True(t, te.OutcomeUnknown)
+			assert.False(t, te.Retryable)
+			assert.Equal(t, a.status, te.HTTPStatus)
+		})
+	}
+}

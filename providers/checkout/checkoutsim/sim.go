@@ -26,8 +26,10 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -85,6 +87,12 @@ const (
 	// CodeTokenStateInvalid: a cryptogram for a token that is not active.
 	CodeTokenStateInvalid = "token_state_invalid"
 )
+
+// CryptogramECI is the ECI of every cryptogram: seed 002's example, "7",
+// unpadded. A cryptogram from /network-tokens carries no 3-D Secure
+// authentication, so an "authenticated" ECI (Visa 05, Mastercard 02) would
+// be a false claim.
+const CryptogramECI = "7"
 
 // DefaultTokenTTL is the lifetime of an access token (expires_in 3600).
 const DefaultTokenTTL = time.Hour
@@ -157,14 +165,17 @@ type instrument struct {
 	created     time.Time
 }
 
+// networkToken is a stored network token. scheme is the wire "type" (vts
+// or mdes); dpan and its expiry are empty until the scheme issues them.
 type networkToken struct {
-	id, state, scheme  string
-	dpan               string
-	expMonth, expYear  int
-	cardLast4          string
-	cardMonth, cardYr  int
-	par, trid, schemID string
-	created, modified  time.Time
+	id, state, scheme   string
+	dpan                string
+	expMonth, expYear   int
+	cardLast4           string
+	cardMonth, cardYear int
+	par, trid           string
+	tokenSchemeID       string // token_scheme_id
+	created, modified   time.Time
 }
 
 // New returns a Simulator with no data.
@@ -207,6 +218,13 @@ func New(opts ...Option) *Simulator {
 	return s
 }
 
+// Format prints the simulator's counters only, for every verb: its state
+// holds card numbers, the client secret and access tokens, which fmt would
+// otherwise print by reflection. A *Server prints the same.
+func (s *Simulator) Format(f fmt.State, _ rune) {
+	fmt.Fprintf(f, "checkoutsim.Simulator{requests: %d, token_requests: %d}", s.requests.Load(), s.tokenRequests.Load())
+}
+
 // Handler returns the API, wrapped by Faults().
 func (s *Simulator) Handler() http.Handler { return s.handler }
 
@@ -247,7 +265,26 @@ func (s *Simulator) SetNetworkTokenState(id string, st tokenize.NetworkTokenStat
 		return errors.New("checkoutsim: unknown network token " + id)
 	}
 	nt.state, nt.modified = name, s.now().UTC()
+	if hasDPAN(name) && nt.dpan == "" {
+		// A token the scheme declined has no DPAN yet; one it now
+		// activates gets one, as at provisioning.
+		s.issueDPAN(nt)
+	}
 	return nil
+}
+
+// hasDPAN reports the states whose answers carry the DPAN and its expiry
+// (seed 002: "only returned when the network token status is one of:
+// active, suspended, inactive").
+func hasDPAN(state string) bool {
+	return state == "active" || state == "suspended" || state == "inactive"
+}
+
+// issueDPAN gives nt a DPAN, its expiry and a scheme token id; s.mu must
+// be held.
+func (s *Simulator) issueDPAN(nt *networkToken) {
+	nt.dpan, nt.expMonth, nt.expYear = dpan(nt.scheme == "vts"), nt.cardMonth, s.now().UTC().Year()+3
+	nt.tokenSchemeID = newID("scheme_")
 }
 
 // --- helpers -------------------------------------------------------------
@@ -396,6 +433,19 @@ func (s *Simulator) checkCard(number string, month, year int, cvv string) []stri
 	return codes
 }
 
+// stringField reads a numeric string field of lo to hi digits: 0 when
+// absent, -1 when malformed.
+func stringField(v string, lo, hi int) int {
+	if v == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil || !digits(v, lo, hi) {
+		return -1
+	}
+	return n
+}
+
 func schemeOf(number string) string {
 	if strings.HasPrefix(number, "4") {
 		return "Visa"
@@ -455,7 +505,11 @@ func (s *Simulator) connectToken(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id, secret, basic := r.BasicAuth()
-	if !basic {
+	if basic {
+		// RFC 6749 §2.3.1: both parts are form-urlencoded inside the
+		// Basic credentials; a part that does not decode matches nothing.
+		id, secret = formDecode(id), formDecode(secret)
+	} else {
 		id, secret = r.PostForm.Get("client_id"), r.PostForm.Get("client_secret")
 	}
 	if r.PostForm.Get("grant_type") != "client_credentials" {
@@ -484,6 +538,16 @@ func (s *Simulator) connectToken(w http.ResponseWriter, r *http.Request) {
 		"access_token": tok, "token_type": "Bearer",
 		"expires_in": int64(s.tokenTTL / time.Second), "scope": strings.Join(scopes, " "),
 	})
+}
+
+// formDecode undoes application/x-www-form-urlencoded encoding, or returns
+// "" when v is not validly encoded.
+func formDecode(v string) string {
+	d, err := url.QueryUnescape(v)
+	if err != nil {
+		return ""
+	}
+	return d
 }
 
 // --- /tokens ----------------------------------------------------------------
@@ -737,20 +801,9 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 			c, key = in.card, "src:"+src.ID
 		}
 	case "card":
-		month, yearOK := strconv.Atoi(src.ExpiryMonth)
-		year, monthOK := strconv.Atoi(src.ExpiryYear)
-		if yearOK != nil || !digits(src.ExpiryMonth, 1, 2) {
-			month = -1
-		}
-		if monthOK != nil || !digits(src.ExpiryYear, 4, 4) {
-			year = -1
-		}
-		if src.ExpiryMonth == "" {
-			month = 0
-		}
-		if src.ExpiryYear == "" {
-			year = 0
-		}
+		// Expiry values are strings here: "" is missing (0), anything
+		// but 1-2 digits for the month or 4 for the year is invalid (-1).
+		month, year := stringField(src.ExpiryMonth, 1, 2), stringField(src.ExpiryYear, 4, 4)
 		if codes := s.checkCard(src.Number, month, year, src.CVV); len(codes) > 0 {
 			invalid(w, codes...)
 			return
@@ -773,7 +826,7 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	vts := strings.HasPrefix(c.number, "4")
 	nt := &networkToken{
 		id: newID("nt_"), state: "active", scheme: "mdes",
-		cardLast4: c.number[len(c.number)-4:], cardMonth: c.expiryMonth, cardYr: c.expiryYear,
+		cardLast4: c.number[len(c.number)-4:], cardMonth: c.expiryMonth, cardYear: c.expiryYear,
 		par: "5001" + strings.ToUpper(fingerprint("par" + c.number))[:25], trid: "50110030273",
 		created: now, modified: now,
 	}
@@ -783,8 +836,7 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	if c.number == DeclinedPAN {
 		nt.state = "declined"
 	} else {
-		nt.dpan, nt.expMonth, nt.expYear = dpan(vts), c.expiryMonth, now.Year()+3
-		nt.schemID = newID("scheme_")
+		s.issueDPAN(nt)
 	}
 	s.networkTokens[nt.id] = nt
 	s.bySource[key] = nt.id
@@ -799,14 +851,13 @@ func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
 		"created_on":                nt.created.Format("2006-01-02T15:04:05.000-07:00"),
 		"modified_on":               nt.modified.Format("2006-01-02T15:04:05.000-07:00"),
 	}
-	switch nt.state {
-	case "active", "suspended", "inactive":
+	if hasDPAN(nt.state) {
 		t["number"] = nt.dpan
 		t["expiry_month"], t["expiry_year"] = strconv.Itoa(nt.expMonth), strconv.Itoa(nt.expYear)
 	}
 	m := map[string]any{
 		"card": map[string]any{
-			"last4": nt.cardLast4, "expiry_month": strconv.Itoa(nt.cardMonth), "expiry_year": strconv.Itoa(nt.cardYr),
+			"last4": nt.cardLast4, "expiry_month": strconv.Itoa(nt.cardMonth), "expiry_year": strconv.Itoa(nt.cardYear),
 		},
 		"network_token":      t,
 		"token_requestor_id": nt.trid,
@@ -815,8 +866,8 @@ func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
 			"cryptogram": map[string]string{"href": "/network-tokens/" + nt.id + "/cryptograms"},
 		},
 	}
-	if nt.schemID != "" {
-		m["token_scheme_id"] = nt.schemID
+	if nt.tokenSchemeID != "" {
+		m["token_scheme_id"] = nt.tokenSchemeID
 	}
 	return m
 }
@@ -866,16 +917,9 @@ func (s *Simulator) cryptogram(w http.ResponseWriter, r *http.Request) {
 	}
 	var raw [20]byte
 	_, _ = rand.Read(raw[:])
-	eci := "05"
-	if nt.scheme == "mdes" {
-		eci = "02"
-	}
-	if req.TransactionType == "recurring" {
-		eci = "07"
-	}
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"cryptogram": base64.StdEncoding.EncodeToString(raw[:]),
-		"eci":        eci,
+		"eci":        CryptogramECI,
 		"_links": map[string]any{
 			"network-token": map[string]string{"href": "/network-tokens/" + nt.id},
 		},

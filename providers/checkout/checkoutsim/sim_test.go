@@ -1,8 +1,10 @@
 package checkoutsim_test
 
 import (
+	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/url"
@@ -213,7 +215,7 @@ func TestNetworkTokenLifecycle(t *testing.T) {
 		assert.Len(t, raw, 20)
 		assert.False(t, seen[cg], "fresh cryptogram")
 		seen[cg] = true
-		assert.Equal(t, "02", r.body["eci"])
+		assert.Equal(t, "7", r.body["eci"], "seed 002: unpadded, and not an authenticated ECI")
 	}
 	assert.Equal(t, []any{"transaction_type_invalid"},
 		do(t, s, "POST", "/network-tokens/"+id+"/cryptograms", at, "application/json", `{"transaction_type":"moto"}`).body["error_codes"])
@@ -311,4 +313,69 @@ func TestTestCardsAreValid(t *testing.T) {
 		}
 		assert.Zero(t, sum%10, pan)
 	}
+}
+
+// A declined token forced into a state that shows the DPAN gets one: the
+// simulator never renders an empty number or a "0" expiry.
+func TestDeclinedTokenReactivatedHasDPAN(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	at := accessToken(t, s)
+	r := do(t, s, "POST", "/network-tokens", at, "application/json",
+		jsonBody(map[string]any{"source": map[string]string{"type": "card", "number": checkoutsim.DeclinedPAN, "expiry_month": "1", "expiry_year": "2032"}}))
+	require.Equal(t, 201, r.status, r.raw)
+	id := r.body["network_token"].(map[string]any)["id"].(string)
+	for _, st := range []tokenize.NetworkTokenState{tokenize.StateActive, tokenize.StateSuspended, tokenize.StateInactive} {
+		require.NoError(t, s.SetNetworkTokenState(id, st))
+		nt := do(t, s, "GET", "/network-tokens/"+id, at, "", "").body["network_token"].(map[string]any)
+		assert.Regexp(t, `^489537[0-9]{10}$`, nt["number"], st.String())
+		assert.Regexp(t, `^([1-9]|1[0-2])$`, nt["expiry_month"], st.String())
+		assert.Regexp(t, `^20[0-9]{2}$`, nt["expiry_year"], st.String())
+	}
+	require.NoError(t, s.SetNetworkTokenState(id, tokenize.StateActive))
+	assert.Equal(t, 201, do(t, s, "POST", "/network-tokens/"+id+"/cryptograms", at, "application/json", `{"transaction_type":"ecom"}`).status)
+}
+
+// Printing the simulator (a test failure message, a debug log) shows no
+// card number, client secret or access token it holds.
+func TestSimulatorPrintsNoSecrets(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	at := accessToken(t, s)
+	r := do(t, s, "POST", "/network-tokens", at, "application/json",
+		jsonBody(map[string]any{"source": map[string]string{"type": "card", "number": checkoutsim.VisaPAN, "expiry_month": "1", "expiry_year": "2032"}}))
+	require.Equal(t, 201, r.status, r.raw)
+	for _, format := range []string{"%v", "%+v", "%#v", "%s"} {
+		for _, v := range []any{s, s.Simulator} {
+			out := fmt.Sprintf(format, v)
+			assert.NotContains(t, out, checkoutsim.VisaPAN, format)
+			assert.NotContains(t, out, checkoutsim.ClientSecret, format)
+			assert.NotContains(t, out, strings.TrimPrefix(at, "Bearer "), format)
+		}
+	}
+}
+
+// Basic credentials are form-urlencoded before base64 (RFC 6749 §2.3.1),
+// and the simulator decodes them like an OAuth server: a secret with
+// reserved characters works end to end, and a raw '+' is read as a space.
+func TestConnectTokenBasicIsFormDecoded(t *testing.T) {
+	const secret = "s3cr+t/with%and:colon"
+	s := checkoutsim.NewServer(checkoutsim.WithCredentials(checkoutsim.ClientID, secret))
+	defer s.Close()
+	post := func(user, pass string) int {
+		req, _ := http.NewRequest("POST", s.URL+"/connect/token", strings.NewReader("grant_type=client_credentials&scope=vault"))
+		req.SetBasicAuth(user, pass)
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		r, err := http.DefaultClient.Do(req)
+		require.NoError(t, err)
+		r.Body.Close()
+		return r.StatusCode
+	}
+	assert.Equal(t, 200, post(url.QueryEscape(checkoutsim.ClientID), url.QueryEscape(secret)))
+	assert.Equal(t, 400, post(checkoutsim.ClientID, secret), "sent raw, the secret does not survive decoding")
+
+	c, err := tokenize.Open(context.Background(), s.Config())
+	require.NoError(t, err)
+	_, err = c.GetNetworkToken(context.Background(), "nt_aaaaaaaaaaaaaaaaaaaaaaaaaa")
+	assert.Equal(t, tokenize.NotFound, tokenize.CodeOf(err), "the adapter authenticates with such a secret")
 }

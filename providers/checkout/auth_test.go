@@ -1,0 +1,136 @@
+package checkout
+
+import (
+	"context"
+	"encoding/base64"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jarcoal/httpmock"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tokenize-go/tokenize"
+)
+
+// A caller whose context ends while the shared token request is in flight
+// gets Canceled alone: the request goes on, and the callers still waiting
+// get its token. One token request serves them all.
+func TestTokenFetchSurvivesCanceledCaller(t *testing.T) {
+	arrived, release := make(chan struct{}), make(chan struct{})
+	var tokenRequests atomic.Int32
+	mt := httpmock.NewMockTransport()
+	mt.RegisterResponder("POST", testTokenURL, func(r *http.Request) (*http.Response, error) {
+		if tokenRequests.Add(1) == 1 {
+			close(arrived)
+		}
+		select { // like a real transport, give up when the request's context ends
+		case <-release:
+		case <-r.Context().Done():
+			return nil, r.Context().Err()
+		}
+		return httpmock.NewStringResponse(200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`), nil
+	})
+	mt.RegisterResponder("GET", testBase+"/network-tokens/nt_x", func(r *http.Request) (*http.Response, error) {
+		if r.Header.Get("Authorization") != "Bearer at-1" {
+			return httpmock.NewStringResponse(401, ""), nil
+		}
+		return httpmock.NewStringResponse(200, seed002NetworkToken), nil
+	})
+	p := testProvider(t, &http.Client{Transport: mt})
+
+	first, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() {
+		_, err := p.GetNetworkToken(first, "nt_x")
+		firstErr <- err
+	}()
+	<-arrived
+	secondErr := make(chan error, 1)
+	go func() {
+		_, err := p.GetNetworkToken(context.Background(), "nt_x")
+		secondErr <- err
+	}()
+	cancel()
+	assert.Equal(t, tokenize.Canceled, tokenize.CodeOf(<-firstErr))
+	close(release)
+	require.NoError(t, <-secondErr, "the waiting caller is not poisoned by the canceled one")
+	assert.Equal(t, int32(1), tokenRequests.Load())
+	_, err := p.GetNetworkToken(context.Background(), "nt_x")
+	require.NoError(t, err)
+	assert.Equal(t, int32(1), tokenRequests.Load(), "the token fetched for the canceled caller is cached")
+}
+
+// Only OAuth calls are retried after a 401: a rejected public or secret
+// key is final, and the card data is not sent twice.
+func TestWire401StaticKeysNotRetried(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testBase+"/tokens", 401, "")
+	p := testProvider(t, hc, func(s *Settings) { s.SecretKey = testSK })
+	_, err := p.CreatePaymentToken(ctx, &tokenize.CreatePaymentTokenRequest{
+		Card: &tokenize.Card{Number: testPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV}})
+	assert.Equal(t, tokenize.Unauthenticated, tokenize.CodeOf(err))
+	require.Len(t, w.requests(), 1)
+
+	w.on("GET", testBase+"/instruments/src_x", 401, "")
+	_, err = p.GetPaymentToken(ctx, "src_x")
+	assert.Equal(t, tokenize.Unauthenticated, tokenize.CodeOf(err))
+	reqs := w.requests()
+	require.Len(t, reqs, 2, "no token request, no retry")
+	assert.True(t, strings.HasSuffix(reqs[1].header.Get("Authorization"), testSK))
+}
+
+// The client id and secret are form-urlencoded before the Basic encoding
+// (RFC 6749 §2.3.1): the token server decodes them, so a secret holding
+// '+', '%', '/' or ':' sent raw would arrive altered and be refused.
+func TestWireBasicCredentialsFormEncoded(t *testing.T) {
+	const secret = "s3cr+t/with%and:colon"
+	w, hc := newWire(t)
+	withToken(w)
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	_, err := testProvider(t, hc, func(s *Settings) { s.ClientSecret = secret }).GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(testClientID+":s3cr%2Bt%2Fwith%25and%3Acolon"))
+	assert.Equal(t, want, w.requests()[0].header.Get("Authorization"))
+}
+
+// A call rejected with 401 may join a token flight that is just handing
+// out the very token that was rejected (the flight found it cached before
+// the rejection dropped it). The retry must not resend with that token.
+func TestWire401RetryNeverReusesTheRejectedToken(t *testing.T) {
+	w, hc := newWire(t)
+	w.on("POST", testTokenURL, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
+	p := testProvider(t, hc)
+	rejected := &accessToken{value: "at-1", refresh: time.Now().Add(time.Hour)}
+	p.tokens.cur = rejected
+	release := make(chan struct{})
+	stale := p.tokens.group.DoChan("token", func() (any, error) { <-release; return rejected, nil })
+	mt := hc.Transport
+	hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+		resp, err := mt.RoundTrip(r)
+		if r.Header.Get("Authorization") == "Bearer at-1" {
+			// Let the retry join the stale flight, then end it.
+			time.AfterFunc(50*time.Millisecond, func() { close(release) })
+		}
+		return resp, err
+	})
+	w.on("GET", testBase+"/network-tokens/nt_x", 401, "")
+	w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+	_, err := p.GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	<-stale
+	var auths []string
+	for _, r := range w.requests() {
+		if r.path != "/connect/token" {
+			auths = append(auths, r.header.Get("Authorization"))
+		}
+	}
+	assert.Equal(t, []string{"Bearer at-1", "Bearer at-2"}, auths)
+}
+
+type roundTripFunc func(*http.Request) (*http.Response, error)
+
+func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
