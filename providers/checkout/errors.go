@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // errorBody is Checkout.com's error envelope:
@@ -83,6 +84,14 @@ func FieldOf(codes []string) string {
 	return ""
 }
 
+// sensitiveKeys are the wire fields whose values must not survive in the
+// body kept by Error.ProviderBody, should an error answer (or a proxy's)
+// echo a request or carry a resource: card and DPAN numbers, CVVs, bank
+// account numbers, card tokens and cryptograms.
+var sensitiveKeys = map[string]bool{
+	"number": true, "cvv": true, "account_number": true, "token": true, "cryptogram": true,
+}
+
 // apiError classifies a non-2xx answer of the Checkout.com API: the status
 // decides the Code (httpx.StatusError), the error body adds every code in
 // order, the Field and the request id; a few codes refine the Code. The
@@ -91,7 +100,7 @@ func apiError(resp *httpx.Response, sensitive ...string) *tokenize.Error {
 	e := httpx.StatusError(resp)
 	e.RequestID = safeID(e.RequestID)
 	if len(resp.Body) > 0 {
-		e.SetProviderBody(redact(resp.Body, sensitive))
+		e.SetProviderBody(redact.Body(resp.Body, sensitiveKeys, sensitive...))
 	}
 	var b errorBody
 	body := bytes.TrimSpace(resp.Body)
@@ -239,18 +248,4 @@ func safeToken(s string, maxRun int) bool {
 		run = 0
 	}
 	return true
-}
-
-// redacted replaces a request's sensitive value echoed in an error body.
-var redacted = []byte("[REDACTED]")
-
-// redact returns body with every occurrence of the sensitive values
-// replaced; body itself is not modified.
-func redact(body []byte, sensitive []string) []byte {
-	for _, v := range sensitive {
-		if v != "" && bytes.Contains(body, []byte(v)) {
-			body = bytes.ReplaceAll(body, []byte(v), redacted)
-		}
-	}
-	return body
 }

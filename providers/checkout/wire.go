@@ -8,6 +8,7 @@ import (
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Wire types: the JSON Checkout.com sends and receives. Field names follow
@@ -182,10 +183,10 @@ func decodeInstrument(resp *httpx.Response, fallbackBank *tokenize.BankAccountDe
 	}
 	switch strings.ToLower(w.Type) {
 	case "card":
-		if len(w.Last4) != 4 || !allDigits(w.Last4) {
+		if len(w.Last4) != 4 || !redact.AllDigits(w.Last4) {
 			return nil, httpx.Malformed(resp, "card instrument last4 is not four digits")
 		}
-		if w.Bin != "" && (len(w.Bin) > maxBINDigits || !allDigits(w.Bin)) {
+		if w.Bin != "" && (len(w.Bin) > maxBINDigits || !redact.AllDigits(w.Bin)) {
 			return nil, httpx.Malformed(resp, "card instrument bin is not a BIN")
 		}
 		d := &tokenize.CardDetails{
@@ -298,7 +299,7 @@ func decodeNetworkToken(resp *httpx.Response) (*tokenize.NetworkToken, error) {
 	case "mdes":
 		nt.Scheme = tokenize.SchemeMDES
 	}
-	if n.Number != "" && !allDigits(n.Number) {
+	if n.Number != "" && !redact.AllDigits(n.Number) {
 		return nil, httpx.Malformed(resp, "network token number is not numeric")
 	}
 	var ok bool
@@ -309,7 +310,7 @@ func decodeNetworkToken(resp *httpx.Response) (*tokenize.NetworkToken, error) {
 		return nil, httpx.Malformed(resp, "network token expiry_year is not a four-digit year")
 	}
 	if w.Card != nil {
-		if l := w.Card.Last4; l != "" && (len(l) != 4 || !allDigits(l)) {
+		if l := w.Card.Last4; l != "" && (len(l) != 4 || !redact.AllDigits(l)) {
 			return nil, httpx.Malformed(resp, "card last4 is not four digits")
 		}
 		nt.CardLast4 = w.Card.Last4
@@ -352,7 +353,7 @@ func atoiOpt(s string, lo, hi int) (int, bool) {
 	if s == "" {
 		return 0, true
 	}
-	if len(s) > 4 || !allDigits(s) {
+	if len(s) > 4 || !redact.AllDigits(s) {
 		return 0, false
 	}
 	v, err := strconv.Atoi(s)
@@ -376,15 +377,6 @@ func timeOpt(s string) (time.Time, bool) {
 	return t.UTC(), true
 }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // decodeCryptogram maps a POST /network-tokens/{id}/cryptograms answer.
 func decodeCryptogram(resp *httpx.Response, id string, tt tokenize.TransactionType) (*tokenize.Cryptogram, error) {
 	var w cryptogramResponse
@@ -397,7 +389,7 @@ func decodeCryptogram(resp *httpx.Response, id string, tt tokenize.TransactionTy
 	if _, err := base64.StdEncoding.DecodeString(w.Cryptogram); err != nil {
 		return nil, httpx.Malformed(resp, "cryptogram is not base64")
 	}
-	if len(w.ECI) > 2 || (w.ECI != "" && !allDigits(w.ECI)) {
+	if len(w.ECI) > 2 || (w.ECI != "" && !redact.AllDigits(w.ECI)) {
 		return nil, httpx.Malformed(resp, "eci is not a one- or two-digit indicator")
 	}
 	return &tokenize.Cryptogram{

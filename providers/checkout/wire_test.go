@@ -3,6 +3,7 @@ package checkout
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
@@ -441,7 +442,13 @@ func TestWireErrors(t *testing.T) {
 			assert.Equal(t, tc.after, te.RetryAfter)
 			assert.False(t, te.OutcomeUnknown, "an idempotent request has no unknown outcome")
 			if tc.body != "" {
-				assert.Equal(t, tc.body, string(te.ProviderBody()))
+				// A JSON body is kept re-encoded by the redaction: the same
+				// document, not the same bytes.
+				if json.Valid([]byte(tc.body)) {
+					assert.JSONEq(t, tc.body, string(te.ProviderBody()))
+				} else {
+					assert.Equal(t, tc.body, string(te.ProviderBody()))
+				}
 			}
 		})
 	}

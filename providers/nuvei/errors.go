@@ -62,7 +62,7 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 		}
 	}
 	e.RequestID = resp.RequestID
-	e.SetProviderBody(redactBody(resp.Body))
+	e.SetProviderBody(redact.Body(resp.Body, sensitiveKeys))
 	return e
 }
 
@@ -77,52 +77,6 @@ var sensitiveKeys = map[string]bool{
 	"tokenNumber":       true,
 	"cryptogram":        true,
 	achAccountNumberKey: true,
-}
-
-// redactedValue replaces a sensitive value in a kept body.
-const redactedValue = "[REDACTED]"
-
-// redactBody returns the error body to keep for Error.ProviderBody: a JSON
-// body re-encoded with every sensitive field's value replaced and any card
-// number written inside another string masked; any other body (HTML, text,
-// truncated JSON) with its card-number-like digit runs masked.
-func redactBody(body []byte) []byte {
-	if len(body) == 0 {
-		return body
-	}
-	dec := json.NewDecoder(bytes.NewReader(body))
-	dec.UseNumber()
-	var v any
-	if dec.Decode(&v) == nil && !dec.More() {
-		if out, err := json.Marshal(redactValue(v)); err == nil {
-			return out
-		}
-	}
-	return []byte(redact.CardNumbers(string(body)))
-}
-
-func redactValue(v any) any {
-	switch t := v.(type) {
-	case map[string]any:
-		for k, x := range t {
-			if sensitiveKeys[k] && x != nil {
-				t[k] = redactedValue
-				continue
-			}
-			t[k] = redactValue(x)
-		}
-	case []any:
-		for i, x := range t {
-			t[i] = redactValue(x)
-		}
-	case string:
-		return redact.CardNumbers(t)
-	case json.Number:
-		if len(t) >= redact.MinCardDigits {
-			return redactedValue
-		}
-	}
-	return v
 }
 
 // maxCodeLen is the documented bound of errors.code ("<= 11 characters").

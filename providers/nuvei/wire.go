@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Wire types of Nuvei REST API 2.0, as the seed documents show them
@@ -277,7 +278,7 @@ func parseMonth(s string) (int, error) {
 	if s == "" {
 		return 0, nil
 	}
-	if len(s) > 2 || !allDigits(s) {
+	if len(s) > 2 || !redact.AllDigits(s) {
 		return 0, malformedError("expiration month is not a number")
 	}
 	m, _ := strconv.Atoi(s)
@@ -292,7 +293,7 @@ func parseYear(s string) (int, error) {
 	if s == "" {
 		return 0, nil
 	}
-	if (len(s) != 2 && len(s) != 4) || !allDigits(s) {
+	if (len(s) != 2 && len(s) != 4) || !redact.AllDigits(s) {
 		return 0, malformedError("expiration year must have 2 or 4 digits")
 	}
 	y, _ := strconv.Atoi(s)
@@ -302,19 +303,10 @@ func parseYear(s string) (int, error) {
 	return y, nil
 }
 
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] < '0' || s[i] > '9' {
-			return false
-		}
-	}
-	return s != ""
-}
-
 // lastDigits returns the trailing four digits of a masked number such as
 // "4***1111", or "".
 func lastDigits(masked string) string {
-	if len(masked) < 4 || !allDigits(masked[len(masked)-4:]) {
+	if len(masked) < 4 || !redact.AllDigits(masked[len(masked)-4:]) {
 		return ""
 	}
 	return masked[len(masked)-4:]
@@ -356,7 +348,7 @@ func mapPaymentToken(w *wirePaymentToken) (*tokenize.PaymentToken, error) {
 		if err != nil {
 			return nil, err
 		}
-		if c.BIN != "" && (!allDigits(c.BIN) || len(c.BIN) > 8) {
+		if c.BIN != "" && (!redact.AllDigits(c.BIN) || len(c.BIN) > 8) {
 			return nil, malformedError("paymentOption.card.bin is not a BIN")
 		}
 		tok.Kind = tokenize.KindCard
@@ -420,7 +412,7 @@ func mapNetworkToken(w *wireNetworkToken, trid string) (*tokenize.NetworkToken, 
 	if w.PaymentTokenID == "" {
 		return nil, malformedError("paymentOption.networkToken.paymentTokenId is missing")
 	}
-	if w.TokenNumber != "" && (!allDigits(w.TokenNumber) || len(w.TokenNumber) < 12 || len(w.TokenNumber) > 19) {
+	if w.TokenNumber != "" && (!redact.AllDigits(w.TokenNumber) || len(w.TokenNumber) < 12 || len(w.TokenNumber) > 19) {
 		return nil, malformedError("paymentOption.networkToken.tokenNumber is not a token number")
 	}
 	month, err := parseMonth(w.ExpirationMonth)
@@ -445,7 +437,7 @@ func mapNetworkToken(w *wireNetworkToken, trid string) (*tokenize.NetworkToken, 
 		AssuranceLevel:          w.TokenAssuranceLevel,
 	}
 	if c := w.Card; c != nil {
-		if c.Last4Digits != "" && (len(c.Last4Digits) != 4 || !allDigits(c.Last4Digits)) {
+		if c.Last4Digits != "" && (len(c.Last4Digits) != 4 || !redact.AllDigits(c.Last4Digits)) {
 			return nil, malformedError("paymentOption.networkToken.card.last4Digits is not four digits")
 		}
 		nt.CardLast4 = c.Last4Digits

@@ -1,0 +1,62 @@
+package redact
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+)
+
+// Body returns a copy of a provider's error body fit to keep for
+// tokenize.Error.ProviderBody, which callers may log. A JSON body is
+// re-encoded with the values of keys replaced (at any depth) and card
+// numbers inside other strings masked; any other body (HTML, text,
+// truncated JSON) has its card-number-like digit runs masked. In either,
+// every occurrence of one of values (the request's own sensitive values, a
+// CVV say, too short to look like a card number) is then replaced.
+func Body(body []byte, keys map[string]bool, values ...string) []byte {
+	if len(body) == 0 {
+		return body
+	}
+	var out []byte
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	var v any
+	if dec.Decode(&v) == nil && !dec.More() {
+		if b, err := json.Marshal(redactJSON(v, keys)); err == nil {
+			out = b
+		}
+	}
+	if out == nil {
+		out = []byte(CardNumbers(string(body)))
+	}
+	for _, s := range values {
+		if s != "" && bytes.Contains(out, []byte(s)) {
+			out = bytes.ReplaceAll(out, []byte(s), []byte(Redacted))
+		}
+	}
+	return out
+}
+
+func redactJSON(v any, keys map[string]bool) any {
+	switch t := v.(type) {
+	case map[string]any:
+		for k, x := range t {
+			if keys[k] && x != nil {
+				t[k] = Redacted
+				continue
+			}
+			t[k] = redactJSON(x, keys)
+		}
+	case []any:
+		for i, x := range t {
+			t[i] = redactJSON(x, keys)
+		}
+	case string:
+		return CardNumbers(t)
+	case json.Number:
+		if len(strings.TrimLeft(string(t), "-")) >= MinCardDigits {
+			return Redacted
+		}
+	}
+	return v
+}

@@ -1,0 +1,34 @@
+package redact
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+)
+
+func TestBody(t *testing.T) {
+	keys := map[string]bool{"cvv": true, "number": true}
+	cases := []struct{ name, in, want string }{
+		{"empty", "", ""},
+		{"keys at any depth", `{"a":{"number":"4111111111111111","cvv":"123","x":1}}`,
+			`{"a":{"cvv":"[REDACTED]","number":"[REDACTED]","x":1}}`},
+		{"card number inside a string", `{"message":"card 4111 1111 1111 1111 refused"}`,
+			`{"message":"card 411111******1111 refused"}`},
+		{"long JSON number", `{"id":4111111111111111}`, `{"id":"[REDACTED]"}`},
+		{"null key kept", `{"cvv":null}`, `{"cvv":null}`},
+		{"HTML", `<p>4111111111111111</p>`, `<p>411111******1111</p>`},
+		{"truncated JSON", `{"number":"4111111111111111`, `{"number":"411111******1111`},
+		{"known value", `{"error":"cvv 9180 invalid"}`, `{"error":"cvv [REDACTED] invalid"}`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			assert.Equal(t, c.want, string(Body([]byte(c.in), keys, "9180")))
+		})
+	}
+}
+
+func TestBodyDoesNotModifyInput(t *testing.T) {
+	in := []byte(`<p>4111111111111111 9180</p>`)
+	_ = Body(in, nil, "9180")
+	assert.Equal(t, `<p>4111111111111111 9180</p>`, string(in))
+}
