@@ -84,6 +84,7 @@ type provider struct {
 	base    string
 	key     tokenize.Secret
 	entity  string
+	query   string // "?processingEntityId=…", the query of every GET
 	timeout time.Duration
 	http    httpx.Client
 }
@@ -210,11 +211,15 @@ func (p *provider) RequestCryptogram(ctx context.Context, req *tokenize.Cryptogr
 
 func (p *provider) header() http.Header {
 	return http.Header{
-		"Content-Type":                        {"application/json"},
-		"Accept":                              {"application/json"},
-		http.CanonicalHeaderKey(headerAPIKey): {p.key.Reveal()},
+		"Content-Type": {"application/json"},
+		"Accept":       {"application/json"},
+		apiKeyHeader:   {p.key.Reveal()},
 	}
 }
+
+// apiKeyHeader is headerAPIKey in canonical form, so that headers can be
+// built as literals.
+var apiKeyHeader = http.CanonicalHeaderKey(headerAPIKey)
 
 func (p *provider) post(ctx context.Context, path string, body any, idempotent bool) (*httpx.Response, error) {
 	b, err := json.Marshal(body)
@@ -225,10 +230,8 @@ func (p *provider) post(ctx context.Context, path string, body any, idempotent b
 }
 
 func (p *provider) get(ctx context.Context, path string) (*httpx.Response, error) {
-	u := p.base + path + "?" + url.Values{entityQueryKey: {p.entity}}.Encode()
-	h := p.header()
-	h.Del("Content-Type")
-	return p.do(ctx, httpx.Request{Method: http.MethodGet, URL: u, Header: h, Idempotent: true})
+	h := http.Header{"Accept": {"application/json"}, apiKeyHeader: {p.key.Reveal()}}
+	return p.do(ctx, httpx.Request{Method: http.MethodGet, URL: p.base + path + p.query, Header: h, Idempotent: true})
 }
 
 // do sends r, bounded by the timeout setting when there is one.
@@ -251,24 +254,36 @@ func (p *provider) do(ctx context.Context, r httpx.Request) (*httpx.Response, er
 }
 
 // success decodes a 2xx body whose result says success into v; anything
-// else is the classified error.
-func success(resp *httpx.Response, v any) *tokenize.Error {
+// else is the classified error. The body is decoded once: an error answer
+// under a 2xx is recognised from v's own result.
+func success(resp *httpx.Response, v response) *tokenize.Error {
 	if resp.Status < 200 || resp.Status > 299 {
 		return classify(resp, decodeEnvelope(resp.Body))
 	}
-	if env := decodeEnvelope(resp.Body); env != nil && !isSuccess(env.Result) {
-		if !strings.EqualFold(env.Result.Status, statusError) {
+	if err := httpx.DecodeJSON(resp, v); err != nil {
+		// An error answer whose other fields do not fit the success
+		// shape is still an error answer.
+		if env := decodeEnvelope(resp.Body); env != nil && strings.EqualFold(env.Result.Status, statusError) {
+			return classify(resp, env)
+		}
+		return err
+	}
+	if r := v.result(); r != nil && !isSuccess(r) {
+		if !strings.EqualFold(r.Status, statusError) {
 			// Neither success nor error (missing, "pending", ...): the
 			// outcome of a create is unknown.
 			return httpx.Malformed(resp, "result.status is neither success nor error")
 		}
-		return classify(resp, env)
-	}
-	if err := httpx.DecodeJSON(resp, v); err != nil {
-		return err
+		return classify(resp, &envelope{Result: r})
 	}
 	return nil
 }
+
+// response is a decoded success shape; result is its result envelope.
+type response interface{ result() *result }
+
+func (r *paymentTokenResponse) result() *result { return r.Result }
+func (r *networkTokenResponse) result() *result { return r.Result }
 
 // The two values of result.status on the token endpoints (seeds 000, 001,
 // 003: "Possible values: [success, error]").

@@ -3,6 +3,7 @@ package nuvei
 import (
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -96,6 +97,7 @@ func open(raw json.RawMessage, hc *http.Client) (*provider, error) {
 		base:    base,
 		key:     s.APIKey,
 		entity:  s.ProcessingEntityID,
+		query:   "?" + url.Values{entityQueryKey: {s.ProcessingEntityID}}.Encode(),
 		timeout: timeout,
 		http:    httpx.Client{HTTP: hc},
 	}, nil
