@@ -172,10 +172,16 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 		body = bytes.NewReader(r.Body)
 	}
 	// wrote records whether any part of the request reached the wire; a
-	// failure before that cannot have had an effect at the provider.
+	// failure before that cannot have had an effect at the provider. Only
+	// a request that is not idempotent needs to know (its error says
+	// whether the outcome is unknown), so only it pays for the trace.
 	var wrote atomic.Bool
-	trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
-	req, err := http.NewRequestWithContext(httptrace.WithClientTrace(ctx, trace), r.Method, r.URL, body)
+	reqCtx := ctx
+	if !r.Idempotent {
+		trace := &httptrace.ClientTrace{WroteHeaders: func() { wrote.Store(true) }}
+		reqCtx = httptrace.WithClientTrace(ctx, trace)
+	}
+	req, err := http.NewRequestWithContext(reqCtx, r.Method, r.URL, body)
 	if err != nil {
 		return nil, &tokenize.Error{Code: tokenize.Internal, Message: "cannot build request: " + sanitize(err), Err: err}
 	}
@@ -201,7 +207,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	tokenize.ObserveResponse(ctx, tokenize.ResponseInfo{RequestID: out.RequestID, HTTPStatus: resp.StatusCode})
 
-	data, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	data, err := readBody(resp, limit)
 	if err != nil {
 		e := transportError(ctx, err, r.Idempotent, true)
 		e.HTTPStatus, e.RequestID = resp.StatusCode, out.RequestID
@@ -225,6 +231,25 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	}
 	out.Body = data
 	return out, nil
+}
+
+// readBody reads at most limit+1 bytes of the body (one more than allowed,
+// to detect an oversized body). When the server announced a length within
+// the limit, the buffer is allocated once at that size instead of grown
+// step by step; net/http never returns more than the announced length.
+func readBody(resp *http.Response, limit int64) ([]byte, error) {
+	n := resp.ContentLength
+	if n < 0 || n > limit {
+		return io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	}
+	buf := make([]byte, n)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return nil, err
+	}
+	return buf, nil
 }
 
 func isClientError(status int) bool { return status >= 400 && status < 500 }
