@@ -193,10 +193,10 @@ func (p *provider) RequestCryptogram(ctx context.Context, req *tokenize.Cryptogr
 		return nil, &tokenize.Error{Code: tokenize.Unsupported, Field: tokenize.FieldTransactionType,
 			Message: "Nuvei does not support transaction type " + req.TransactionType.String() + " (supported: ecom, aft)"}
 	}
-	body := map[string]any{
-		"processingEntityId": p.entity,
-		"paymentOption":      reqPaymentOption{PaymentToken: &reqTokenRef{PaymentTokenID: req.NetworkTokenID}},
-		cryptogramTypeField:  tt,
+	body := cryptogramRequest{
+		ProcessingEntityID: p.entity,
+		PaymentOption:      reqPaymentOption{PaymentToken: &reqTokenRef{PaymentTokenID: req.NetworkTokenID}},
+		Type:               tt,
 	}
 	// A cryptogram is single-use and creates nothing lasting: asking again
 	// only yields another one, so the request is safe to repeat.

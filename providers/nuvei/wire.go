@@ -30,6 +30,15 @@ type envelope struct {
 
 // --- requests ---------------------------------------------------------
 
+// cryptogramRequest is the body of POST /network-tokens/cryptograms. The
+// tag of Type must be cryptogramTypeField (TestCryptogramTypeField pins
+// it): a struct encodes without the map a computed key would need.
+type cryptogramRequest struct {
+	ProcessingEntityID string           `json:"processingEntityId"`
+	PaymentOption      reqPaymentOption `json:"paymentOption"`
+	Type               string           `json:"type"`
+}
+
 type createPaymentTokenRequest struct {
 	ProcessingEntityID string           `json:"processingEntityId"`
 	MerchantReference  string           `json:"merchantReference,omitempty"`
