@@ -190,6 +190,10 @@ const (
 func pairedRatio(client, baseline func(context.Context) error) (float64, error) {
 	ctx := context.Background()
 	timed := func(fn func(context.Context) error) (time.Duration, error) {
+		// Each block starts from a collected heap, so that neither side
+		// pays for garbage the other left (the simulator's state grows
+		// with every create).
+		runtime.GC()
 		start := time.Now()
 		for range pairedCalls {
 			if err := fn(ctx); err != nil {
