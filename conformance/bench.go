@@ -180,8 +180,8 @@ type pairResult struct {
 // load, GC) to drift between them; short alternating rounds see the same
 // conditions, and their median ratio is what the time budget judges.
 const (
-	pairedRounds = 31
-	pairedCalls  = 200
+	pairedRounds = 101
+	pairedCalls  = 100
 )
 
 // pairedRatio runs pairedRounds rounds of pairedCalls calls of each side,

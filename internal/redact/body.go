@@ -40,13 +40,20 @@ func Body(body []byte, keys map[string]bool, values ...string) []byte {
 func redactJSON(v any, keys map[string]bool) any {
 	switch t := v.(type) {
 	case map[string]any:
+		out := make(map[string]any, len(t))
 		for k, x := range t {
-			if keys[k] && x != nil {
-				t[k] = Redacted
-				continue
+			switch {
+			case keys[k] && x != nil:
+				x = Redacted
+			default:
+				x = redactJSON(x, keys)
 			}
-			t[k] = redactJSON(x, keys)
+			// A key can carry a card number too; should two keys mask
+			// to the same text, the later one wins, which only loses
+			// data that could not have been shown anyway.
+			out[CardNumbers(k)] = x
 		}
+		return out
 	case []any:
 		for i, x := range t {
 			t[i] = redactJSON(x, keys)
