@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -217,12 +218,16 @@ func runLoad(tb testing.TB, env *Env, bl Baseline, ntID string, o LoadOptions) L
 		cd, bd := cs.duration, bs.duration
 		// Alternate which side goes first, so that neither always inherits
 		// the other's garbage to collect.
+		// Each block also starts from a collected heap, so that neither
+		// pays for garbage the other (or the simulator) left.
+		clientRound := func() { runtime.GC(); cs.round(env.Sim, client, n, o.Goroutines) }
+		baselineRound := func() { runtime.GC(); bs.round(env.Sim, baseline, n, o.Goroutines) }
 		if round%2 == 0 {
-			cs.round(env.Sim, client, n, o.Goroutines)
-			bs.round(env.Sim, baseline, n, o.Goroutines)
+			clientRound()
+			baselineRound()
 		} else {
-			bs.round(env.Sim, baseline, n, o.Goroutines)
-			cs.round(env.Sim, client, n, o.Goroutines)
+			baselineRound()
+			clientRound()
 		}
 		if c := cs.duration - cd; c > 0 {
 			ratios = append(ratios, float64(bs.duration-bd)/float64(c))

@@ -7,7 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
-	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/sync/singleflight"
@@ -38,6 +38,13 @@ const (
 type accessToken struct {
 	value   tokenize.Secret
 	refresh time.Time // when to stop using it
+	// bearer is the Authorization header value, built once per token
+	// rather than once per call.
+	bearer tokenize.Secret
+}
+
+func newAccessToken(value string, refresh time.Time) *accessToken {
+	return &accessToken{value: tokenize.Secret(value), refresh: refresh, bearer: tokenize.Secret("Bearer " + value)}
 }
 
 // tokenSource caches the OAuth access token and fetches a new one at most
@@ -48,18 +55,17 @@ type tokenSource struct {
 	// scope is the space-separated scope list requested.
 	scope string
 
-	mu  sync.Mutex
-	cur *accessToken
+	// cur is read on every call, so it is an atomic pointer rather than
+	// a mutex every concurrent caller would queue on.
+	cur atomic.Pointer[accessToken]
 
 	group singleflight.Group
 }
 
 // cached returns the current token if it is still fresh.
 func (ts *tokenSource) cached() *accessToken {
-	ts.mu.Lock()
-	defer ts.mu.Unlock()
-	if ts.cur != nil && ts.now().Before(ts.cur.refresh) {
-		return ts.cur
+	if t := ts.cur.Load(); t != nil && ts.now().Before(t.refresh) {
+		return t
 	}
 	return nil
 }
@@ -67,11 +73,7 @@ func (ts *tokenSource) cached() *accessToken {
 // invalidate drops the cached token if it is still the one that was
 // rejected; a token fetched since by another caller is kept.
 func (ts *tokenSource) invalidate(rejected *accessToken) {
-	ts.mu.Lock()
-	if ts.cur == rejected {
-		ts.cur = nil
-	}
-	ts.mu.Unlock()
+	ts.cur.CompareAndSwap(rejected, nil)
 }
 
 // token returns a fresh access token, fetching one if needed. Concurrent
@@ -92,9 +94,7 @@ func (ts *tokenSource) token(ctx context.Context) (*accessToken, error) {
 		if err != nil {
 			return nil, err
 		}
-		ts.mu.Lock()
-		ts.cur = t
-		ts.mu.Unlock()
+		ts.cur.Store(t)
 		return t, nil
 	})
 	select {
@@ -149,7 +149,7 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 		life = time.Duration(min(w.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second
 	}
 	margin := min(refreshMargin, life/2)
-	return &accessToken{value: tokenize.Secret(w.AccessToken), refresh: start.Add(life - margin)}, nil
+	return newAccessToken(w.AccessToken, start.Add(life-margin)), nil
 }
 
 // ctxError is the error for a caller whose context ended while waiting.

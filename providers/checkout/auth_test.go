@@ -104,8 +104,8 @@ func TestWire401RetryNeverReusesTheRejectedToken(t *testing.T) {
 	w, hc := newWire(t)
 	w.on("POST", testTokenURL, 200, `{"access_token":"at-2","token_type":"Bearer","expires_in":3600}`)
 	p := testProvider(t, hc)
-	rejected := &accessToken{value: "at-1", refresh: time.Now().Add(time.Hour)}
-	p.tokens.cur = rejected
+	rejected := newAccessToken("at-1", time.Now().Add(time.Hour))
+	p.tokens.cur.Store(rejected)
 	release := make(chan struct{})
 	stale := p.tokens.group.DoChan("token", func() (any, error) { <-release; return rejected, nil })
 	mt := hc.Transport

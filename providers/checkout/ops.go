@@ -62,10 +62,9 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 	useOAuth := c.auth == authOAuth || (c.auth == authSecretOrOAuth && p.secretKey == "")
 	var rejected *accessToken // the access token a 401 refused
 	for attempt := 0; ; attempt++ {
-		h := http.Header{}
-		h.Set("Accept", "application/json")
+		h := http.Header{"Accept": {"application/json"}}
 		if body != nil {
-			h.Set("Content-Type", "application/json")
+			h["Content-Type"] = []string{"application/json"}
 		}
 		var tok *accessToken
 		switch {
@@ -81,7 +80,7 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 					return nil, err
 				}
 			}
-			h.Set("Authorization", "Bearer "+tok.value.Reveal())
+			h["Authorization"] = []string{tok.bearer.Reveal()}
 		case c.auth == authPublicKey:
 			h.Set("Authorization", "Bearer "+p.publicKey.Reveal())
 		default:
