@@ -2,47 +2,36 @@ package checkoutsim
 
 import (
 	"encoding/json"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/loopback"
 )
 
-// Server is a Simulator listening on a loopback address. It satisfies the
-// conformance suite's Simulator interface.
+// Server is a Simulator served over HTTP on a loopback address. It
+// satisfies the conformance suite's Simulator interface.
 type Server struct {
 	*Simulator
-	// URL is the server's base URL, such as http://127.0.0.1:54321.
+	// URL is the base URL of the simulated API, such as
+	// "http://127.0.0.1:54321".
 	URL string
 
-	srv   *httptest.Server
-	conns atomic.Int64
+	srv *loopback.Server
 }
 
-// NewServer starts a simulator on a loopback port. Close it when done.
+// NewServer starts a Simulator on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{Simulator: New(opts...)}
-	s.srv = httptest.NewUnstartedServer(s.Handler())
-	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.conns.Add(1)
-		}
-	}
-	s.srv.Start()
+	s.srv = loopback.Start(s.Handler())
 	s.URL = s.srv.URL
 	return s
 }
 
-// Close shuts the server down, closing client connections.
-func (s *Server) Close() {
-	s.srv.CloseClientConnections()
-	s.srv.Close()
-}
+// Close shuts the server down, closing open client connections.
+func (s *Server) Close() { s.srv.Close() }
 
-// Connections returns how many TCP connections clients opened.
-func (s *Server) Connections() int64 { return s.conns.Load() }
+// Connections returns how many TCP connections clients have opened to the
+// server.
+func (s *Server) Connections() int64 { return s.srv.Connections() }
 
 // Settings returns valid settings for provider "checkout" with the default
 // credentials, pointing base_url and token_url at the server.

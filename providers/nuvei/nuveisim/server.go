@@ -2,48 +2,36 @@ package nuveisim
 
 import (
 	"encoding/json"
-	"net"
-	"net/http"
-	"net/http/httptest"
-	"sync/atomic"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/loopback"
 )
 
-// Server is a Simulator served over HTTP on a loopback address.
+// Server is a Simulator served over HTTP on a loopback address. It
+// satisfies the conformance suite's Simulator interface.
 type Server struct {
 	*Simulator
 	// URL is the base URL of the simulated API, such as
 	// "http://127.0.0.1:54321".
 	URL string
 
-	srv   *httptest.Server
-	conns atomic.Int64
+	srv *loopback.Server
 }
 
-// NewServer starts a Simulator on a loopback port. Call Close when done.
+// NewServer starts a Simulator on a loopback port. Close it when done.
 func NewServer(opts ...Option) *Server {
 	s := &Server{Simulator: New(opts...)}
-	s.srv = httptest.NewUnstartedServer(s.Handler())
-	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
-		if st == http.StateNew {
-			s.conns.Add(1)
-		}
-	}
-	s.srv.Start()
+	s.srv = loopback.Start(s.Handler())
 	s.URL = s.srv.URL
 	return s
 }
 
-// Close shuts the server down, closing open connections.
-func (s *Server) Close() {
-	s.srv.CloseClientConnections()
-	s.srv.Close()
-}
+// Close shuts the server down, closing open client connections.
+func (s *Server) Close() { s.srv.Close() }
 
 // Connections returns how many TCP connections clients have opened to the
 // server.
-func (s *Server) Connections() int64 { return s.conns.Load() }
+func (s *Server) Connections() int64 { return s.srv.Connections() }
 
 // Settings returns settings for the provider "nuvei" that point at the
 // server with the credentials it accepts.
