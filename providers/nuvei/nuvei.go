@@ -268,15 +268,19 @@ func success(resp *httpx.Response, v response) *tokenize.Error {
 		}
 		return err
 	}
-	if r := v.result(); r != nil && !isSuccess(r) {
-		if !strings.EqualFold(r.Status, statusError) {
-			// Neither success nor error (missing, "pending", ...): the
-			// outcome of a create is unknown.
-			return httpx.Malformed(resp, "result.status is neither success nor error")
-		}
+	r := v.result()
+	switch {
+	case r == nil:
+		return httpx.Malformed(resp, "result is missing")
+	case isSuccess(r):
+		return nil
+	case strings.EqualFold(r.Status, statusError):
 		return classify(resp, &envelope{Result: r})
+	default:
+		// Neither success nor error (missing, "pending", ...): the
+		// outcome of a create is unknown.
+		return httpx.Malformed(resp, "result.status is neither success nor error")
 	}
-	return nil
 }
 
 // response is a decoded success shape; result is its result envelope.
@@ -298,9 +302,6 @@ func decodePaymentToken(resp *httpx.Response, wantID string) (*tokenize.PaymentT
 	var w paymentTokenResponse
 	if err := success(resp, &w); err != nil {
 		return nil, err
-	}
-	if !isSuccess(w.Result) {
-		return nil, httpx.Malformed(resp, "result is missing")
 	}
 	pt := w.PaymentToken
 	if pt == nil && wantID != "" {
@@ -331,9 +332,6 @@ func decodeNetworkToken(resp *httpx.Response, wantID string) (*tokenize.NetworkT
 	if err := success(resp, &w); err != nil {
 		return nil, err
 	}
-	if !isSuccess(w.Result) {
-		return nil, httpx.Malformed(resp, "result is missing")
-	}
 	nt, err := mapNetworkToken(w.PaymentOption.NetworkToken, w.TokenRequestorID)
 	if err != nil {
 		return nil, httpx.Malformed(resp, err.Error())
@@ -351,9 +349,6 @@ func decodeCryptogram(resp *httpx.Response, req *tokenize.CryptogramRequest) (*t
 	var w networkTokenResponse
 	if err := success(resp, &w); err != nil {
 		return nil, err
-	}
-	if !isSuccess(w.Result) {
-		return nil, httpx.Malformed(resp, "result is missing")
 	}
 	nt, err := mapNetworkToken(w.PaymentOption.NetworkToken, w.TokenRequestorID)
 	if err != nil {
