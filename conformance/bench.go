@@ -97,20 +97,7 @@ func RunBenchmarksWith(b *testing.B, h Harness, o BenchOptions) {
 	if h.Live {
 		b.Skip("benchmarks need the simulator; skipped in live mode")
 	}
-	if h.New == nil {
-		b.Fatal("Harness.New is required")
-	}
-	hc := httpx.NewHTTPClient()
-	env := h.New(b, BenchClientOptions(hc)...)
-	if env == nil || env.Client == nil {
-		b.Fatal("Harness.New returned no Client")
-	}
-	if env.Baseline == nil {
-		b.Skip("the harness supplies no Baseline to compare the Client with")
-	}
-	if env.Sim == nil {
-		b.Skip("benchmarks need the simulator's request and connection counts")
-	}
+	env, hc := measuredEnv(b, h)
 	bench := &benchRun{env: env, bl: env.Baseline(hc), caps: env.Client.Capabilities(), card: h.Fixtures.VisaCard}
 	if note := checkSharedTransport(context.Background(), env, hc); note != "" {
 		b.Log(note)
@@ -223,6 +210,29 @@ func pairedRatio(client, baseline func(context.Context) error) (float64, error) 
 	}
 	slices.Sort(ratios)
 	return ratios[len(ratios)/2], nil
+}
+
+// measuredEnv starts the environment a benchmark or load test measures:
+// a Client and a baseline sharing one *http.Client, and the simulator
+// whose counts the checks read. It skips when the harness cannot provide
+// them.
+func measuredEnv(tb testing.TB, h Harness) (*Env, *http.Client) {
+	tb.Helper()
+	if h.New == nil {
+		tb.Fatal("Harness.New is required")
+	}
+	hc := httpx.NewHTTPClient()
+	env := h.New(tb, BenchClientOptions(hc)...)
+	if env == nil || env.Client == nil {
+		tb.Fatal("Harness.New returned no Client")
+	}
+	if env.Baseline == nil {
+		tb.Skip("the harness supplies no Baseline to compare the Client with")
+	}
+	if env.Sim == nil {
+		tb.Skip("measuring needs the simulator's request and connection counts")
+	}
+	return env, hc
 }
 
 func (r *benchRun) run(b *testing.B, o BenchOptions) {

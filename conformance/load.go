@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/tokenize-go/tokenize"
-	"github.com/tokenize-go/tokenize/internal/httpx"
 )
 
 // netHTTPWriteWait is net/http's maxWriteWaitBeforeConnReuse: how long
@@ -129,17 +128,7 @@ func RunLoad(tb testing.TB, h Harness, opts LoadOptions) LoadReport {
 	if h.Live {
 		tb.Skip("the load test needs the simulator; skipped in live mode")
 	}
-	hc := httpx.NewHTTPClient()
-	env := h.New(tb, BenchClientOptions(hc)...)
-	if env == nil || env.Client == nil {
-		tb.Fatal("Harness.New returned no Client")
-	}
-	if env.Baseline == nil {
-		tb.Skip("the harness supplies no Baseline to compare the Client with")
-	}
-	if env.Sim == nil {
-		tb.Skip("the load test needs the simulator's connection count")
-	}
+	env, hc := measuredEnv(tb, h)
 	ntID := loadToken(tb, env, h.Fixtures.VisaCard)
 	if note := checkSharedTransport(context.Background(), env, hc); note != "" {
 		tb.Log(note)
