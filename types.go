@@ -265,7 +265,8 @@ type Cryptogram struct {
 	TransactionType TransactionType
 	// Value is the cryptogram (TAVV, DSRP), base64 as the scheme issued it.
 	Value Secret
-	// ECI is the electronic commerce indicator to send with it.
+	// ECI is the electronic commerce indicator to send with it, always two
+	// digits ("05", "07") whatever the provider wrote.
 	ECI string
 	// Number is the DPAN, when the provider returns it with the cryptogram.
 	Number PAN

@@ -359,7 +359,7 @@ func TestWireGetNetworkTokenCryptogramDelete(t *testing.T) {
 		cg, err := p.RequestCryptogram(ctx, &tokenize.CryptogramRequest{NetworkTokenID: id, TransactionType: tt})
 		require.NoError(t, err)
 		assert.Equal(t, &tokenize.Cryptogram{Provider: "checkout", NetworkTokenID: id, TransactionType: tt,
-			Value: "AhJ3hnYAoAbVz5zg1e17MAACAAA=", ECI: "7"}, cg)
+			Value: "AhJ3hnYAoAbVz5zg1e17MAACAAA=", ECI: "07"}, cg)
 	}
 	require.NoError(t, p.DeleteNetworkToken(ctx, &tokenize.DeleteNetworkTokenRequest{ID: id,
 		InitiatedBy: tokenize.InitiatedByTokenRequestor, Reason: tokenize.ReasonOther}))

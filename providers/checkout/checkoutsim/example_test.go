@@ -47,5 +47,5 @@ func Example() {
 	// card CVV prints as: [REDACTED]
 	// network token: active vts already existed: false
 	// DPAN BIN: 489537 card last4: 4242
-	// cryptogram: [REDACTED] ECI: 7
+	// cryptogram: [REDACTED] ECI: 07
 }
