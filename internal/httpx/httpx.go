@@ -306,6 +306,10 @@ func StatusError(resp *Response) *tokenize.Error {
 		// A throttled request was not processed, so repeating it is safe.
 		e.Code, e.Retryable = tokenize.RateLimited, true
 		e.RetryAfter = RetryAfter(resp.Header, time.Now())
+	case s == http.StatusRequestTimeout:
+		// The server gave up waiting for the request to arrive whole, so
+		// it did not act on it: repeating it is safe, even a create.
+		e.Code, e.Retryable = tokenize.Unavailable, true
 	case s == http.StatusNotImplemented:
 		e.Code = tokenize.Unsupported
 	case s == http.StatusInternalServerError:

@@ -394,6 +394,7 @@ func TestStatusError(t *testing.T) {
 		403: {code: tokenize.PermissionDenied},
 		404: {code: tokenize.NotFound},
 		405: {code: tokenize.Unknown},
+		408: {code: tokenize.Unavailable, retryRead: true, retryPost: true},
 		409: {code: tokenize.FailedPrecondition},
 		410: {code: tokenize.NotFound},
 		412: {code: tokenize.FailedPrecondition},
