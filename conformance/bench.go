@@ -171,11 +171,21 @@ const (
 	pairedCalls  = 100
 )
 
+// callerContext is the context both sides of a measurement run under:
+// one with a deadline, as callers in production pass. net/http then does
+// the same work for both (a cancellable request context), and the Client
+// adds no default timeout of its own; what that timeout costs a caller
+// without a deadline is in the ClientOverhead micro-benchmarks.
+func callerContext() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(context.Background(), time.Hour)
+}
+
 // pairedRatio runs pairedRounds rounds of pairedCalls calls of each side,
 // alternating which goes first, and returns the median per-round ratio of
 // client to baseline time.
 func pairedRatio(client, baseline func(context.Context) error) (float64, error) {
-	ctx := context.Background()
+	ctx, cancel := callerContext()
+	defer cancel()
 	timed := func(fn func(context.Context) error) (time.Duration, error) {
 		// Each block starts from a collected heap, so that neither side
 		// pays for garbage the other left (the simulator's state grows
@@ -373,7 +383,8 @@ func (r *benchRun) pair(b *testing.B, op tokenize.Operation, client, baseline fu
 // framework calls it with growing b.N; the last run wins).
 func (r *benchRun) measure(fn func(context.Context) error, out *sideResult) func(*testing.B) {
 	return func(b *testing.B) {
-		ctx := context.Background()
+		ctx, cancel := callerContext()
+		defer cancel()
 		b.ReportAllocs()
 		var ms runtime.MemStats
 		runtime.ReadMemStats(&ms)

@@ -336,7 +336,8 @@ func (s *loadSide) firstErr() error {
 
 // round makes n calls of fn across g goroutines.
 func (s *loadSide) round(sim Simulator, fn func(context.Context) error, n, g int) {
-	ctx := context.Background()
+	ctx, cancel := callerContext()
+	defer cancel()
 	lat := s.lat[s.done : s.done+n]
 	var next atomic.Int64
 	var wg sync.WaitGroup
