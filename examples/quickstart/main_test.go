@@ -4,6 +4,9 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -50,4 +53,22 @@ func TestQuickstartTable(t *testing.T) {
 func TestBadCheckDigit(t *testing.T) {
 	assert.Equal(t, "4242424242424243", badCheckDigit("4242424242424242"))
 	assert.Equal(t, "4111111111111110", badCheckDigit("4111111111111119"))
+}
+
+// -config runs the same lifecycle against whatever the file points at,
+// here a simulator standing in for a sandbox, with the secret taken from
+// the environment.
+func TestQuickstartConfigFile(t *testing.T) {
+	sim := nuveisim.NewServer()
+	defer sim.Close()
+	t.Setenv("QS_NUVEI_KEY", nuveisim.APIKey)
+	path := filepath.Join(t.TempDir(), "sandbox.json")
+	cfg := `{"provider":"nuvei","settings":{"base_url":"` + sim.URL + `","api_key":"${QS_NUVEI_KEY}","processing_entity_id":"` + nuveisim.ProcessingEntityID + `"}}`
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
+
+	var out bytes.Buffer
+	require.NoError(t, run(&out, []string{path}, "", "", false, true))
+	assert.Equal(t, 9, strings.Count(out.String(), `"provider":"nuvei"`))
+	assert.NotContains(t, out.String(), `"ok":false`)
+	assert.NotContains(t, out.String(), nuveisim.APIKey)
 }
