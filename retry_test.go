@@ -84,7 +84,9 @@ func TestRetryNeverRepeatsWhatIsNotRetryable(t *testing.T) {
 	for name, failure := range map[string]error{
 		"not found":       &Error{Code: NotFound, HTTPStatus: 404},
 		"outcome unknown": &Error{Code: Unavailable, HTTPStatus: 502, OutcomeUnknown: true},
-		"foreign error":   errors.New("boom"),
+		// Contradictory: the Client trusts OutcomeUnknown over Retryable.
+		"outcome unknown marked retryable": &Error{Code: Unavailable, HTTPStatus: 502, OutcomeUnknown: true, Retryable: true},
+		"foreign error":                    errors.New("boom"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := &scriptedProvider{script: []error{failure, failure}}
@@ -98,6 +100,7 @@ func TestRetryNeverRepeatsWhatIsNotRetryable(t *testing.T) {
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, 1, e.Attempts)
 			assert.Equal(t, "order-7", e.MerchantReference)
+			assert.False(t, e.Retryable, "an error the Client did not retry must not invite the caller to")
 		})
 	}
 }

@@ -437,6 +437,11 @@ func (c *Client) classify(ctx context.Context, err error) *Error {
 		// cannot match.
 		e.Code = Unknown
 	}
+	if e.OutcomeUnknown {
+		// A request that may have taken effect is not safe to repeat,
+		// whatever the adapter said: retrying it could duplicate a create.
+		e.Retryable = false
+	}
 	// A done context decides the code, whatever the transport or the
 	// adapter made of it; OutcomeUnknown is kept, because the request may
 	// have been sent before the context ended.
