@@ -29,11 +29,17 @@ func PAN(s string) string {
 	return s[:6] + strings.Repeat("*", len(s)-10) + s[len(s)-4:]
 }
 
+// MaxCardDigits is the longest PAN the schemes issue.
+const MaxCardDigits = 19
+
 // CardNumbers masks, with PAN, every run of at least MinCardDigits digits
 // in s, counting digits grouped by single spaces or hyphens
 // ("4111 1111 1111 1111") as one run. Shorter numbers, such as dates,
-// amounts and codes, are left alone. It returns s itself when nothing is
-// masked.
+// amounts and codes, are left alone. A run longer than MaxCardDigits, or
+// one whose last group has fewer than four digits, may be a card number
+// followed by a CVV or an expiry ("4111 1111 1111 1111 123"): its last
+// digits would show them, so it is masked whole. It returns s itself when
+// nothing is masked.
 func CardNumbers(s string) string {
 	var out []byte // nil until something is masked
 	copied := 0    // s[:copied] is in out
@@ -43,13 +49,16 @@ func CardNumbers(s string) string {
 			continue
 		}
 		var digits []byte
+		group := 0 // digits since the last separator
 		j := i
 	scan:
 		for j < len(s) {
 			switch {
 			case isDigit(s[j]):
 				digits = append(digits, s[j])
+				group++
 			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
+				group = 0
 			default:
 				break scan
 			}
@@ -57,7 +66,11 @@ func CardNumbers(s string) string {
 		}
 		if len(digits) >= MinCardDigits {
 			out = append(out, s[copied:i]...)
-			out = append(out, PAN(string(digits))...)
+			if len(digits) > MaxCardDigits || group < 4 {
+				out = append(out, strings.Repeat("*", len(digits))...)
+			} else {
+				out = append(out, PAN(string(digits))...)
+			}
 			copied = j
 		}
 		i = j
