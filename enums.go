@@ -339,8 +339,13 @@ func (a BankAccountType) String() string {
 	return enumString(accountTypeNames, a, "BankAccountType")
 }
 
-// ParseBankAccountType parses the String form of a BankAccountType.
+// ParseBankAccountType parses the String form of a BankAccountType,
+// "unknown" included, so that a BankAccountDetails whose type the provider
+// did not say survives a JSON round trip.
 func ParseBankAccountType(s string) (BankAccountType, error) {
+	if strings.EqualFold(s, "unknown") {
+		return AccountTypeUnknown, nil
+	}
 	return enumParse[BankAccountType](accountTypeNames, s, "bank account type")
 }
 
