@@ -236,7 +236,9 @@ func (e *Error) Format(f fmt.State, verb rune) {
 	}
 }
 
-// LogValue implements slog.LogValuer.
+// LogValue implements slog.LogValuer. Like Error and MarshalJSON, it masks
+// card numbers in every provider-supplied string, so that an *Error built
+// outside a Client (which scrubs them already) is safe to log too.
 func (e *Error) LogValue() slog.Value {
 	attrs := []slog.Attr{slog.String("code", e.Code.String())}
 	if e.Op != 0 {
@@ -249,13 +251,13 @@ func (e *Error) LogValue() slog.Value {
 		attrs = append(attrs, slog.Int("http_status", e.HTTPStatus))
 	}
 	if len(e.ProviderCodes) > 0 {
-		attrs = append(attrs, slog.String("provider_codes", strings.Join(e.ProviderCodes, ",")))
+		attrs = append(attrs, slog.String("provider_codes", scrubDigits(strings.Join(e.ProviderCodes, ","))))
 	}
 	if e.Field != "" {
-		attrs = append(attrs, slog.String("field", e.Field))
+		attrs = append(attrs, slog.String("field", scrubDigits(e.Field)))
 	}
 	if e.RequestID != "" {
-		attrs = append(attrs, slog.String("request_id", e.RequestID))
+		attrs = append(attrs, slog.String("request_id", scrubDigits(e.RequestID)))
 	}
 	if e.Retryable {
 		attrs = append(attrs, slog.Bool("retryable", true))
