@@ -126,7 +126,9 @@ func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, 
 	if err := dec.Decode(&raw); err != nil {
 		return Config{}, configError("", "config: invalid JSON: %s", jsonErrText(err))
 	}
-	if dec.More() {
+	// Anything but the end of input after the object is an error: More
+	// alone would let a stray "}" or "]" through.
+	if _, err := dec.Token(); err != io.EOF {
 		return Config{}, configError("", "config: trailing data after the JSON object")
 	}
 	obj, ok := raw.(map[string]any)

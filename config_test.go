@@ -184,6 +184,8 @@ func TestParseConfig(t *testing.T) {
 		{name: "malformed", in: `{"provider":"p",`, msg: "invalid JSON"},
 		{name: "syntax error", in: `{"provider" "p"}`, msg: "syntax error at byte"},
 		{name: "trailing data", in: `{"provider":"p"} {}`, msg: "trailing data"},
+		{name: "trailing brace", in: `{"provider":"p"} }`, msg: "trailing data"},
+		{name: "trailing bracket", in: `{"provider":"p"}]`, msg: "trailing data"},
 		{name: "empty", in: ``, msg: "invalid JSON"},
 		{name: "html", in: `<html>`, msg: "invalid JSON"},
 	}
