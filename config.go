@@ -285,6 +285,10 @@ func DecodeSettings(settings json.RawMessage, dst any) error {
 			return configError("settings", "config: invalid settings: %s", jsonErrText(err))
 		}
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		// A second object would otherwise be ignored, its settings lost.
+		return configError("settings", "config: trailing data after the settings object")
+	}
 	return nil
 }
 

@@ -123,6 +123,8 @@ func TestDecodeSettings(t *testing.T) {
 		{"malformed", `{"api_key":`, "settings"},
 		{"not an object", `[1,2]`, "settings"},
 		{"garbage", `<html>`, "settings"},
+		{"trailing object", `{"api_key":"k"} {"base_url":"https://x"}`, "settings"},
+		{"trailing brace", `{"api_key":"k"}}`, "settings"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
