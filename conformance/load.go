@@ -72,6 +72,7 @@ func (o LoadOptions) withDefaults() LoadOptions {
 
 // LoadReport is what RunLoad measured.
 type LoadReport struct {
+	// Client and Baseline are each side's measurement.
 	Client, Baseline LoadSide
 	// ThroughputRatio is Client.CallsPerSecond / Baseline.CallsPerSecond.
 	ThroughputRatio float64
