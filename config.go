@@ -192,7 +192,10 @@ func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, 
 	return cfg, nil
 }
 
-var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}`)
+// envRef matches an escaped "$${", a reference "${NAME}", or a "${" never
+// closed, which is an error rather than a literal: a typo must not become
+// part of a credential.
+var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}|\$\{[^}]*$`)
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // expandEnv replaces ${NAME} in every string of v. path names the JSON
@@ -206,10 +209,14 @@ func expandEnv(v any, lookup func(string) (string, bool), path string) (any, err
 			if m == "$${" {
 				return "${"
 			}
-			name := m[2 : len(m)-1]
 			if firstErr != nil {
 				return ""
 			}
+			if !strings.HasSuffix(m, "}") {
+				firstErr = configError(path, "config: %s: unterminated environment reference (write $${ for a literal ${)", where(path))
+				return ""
+			}
+			name := m[2 : len(m)-1]
 			if !envName.MatchString(name) {
 				firstErr = configError(path, "config: %s: invalid environment reference ${%s}", where(path), name)
 				return ""

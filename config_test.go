@@ -178,6 +178,8 @@ func TestParseConfig(t *testing.T) {
 			field: "settings.api_key", msg: "environment variable NUVEI_KEY is not set"},
 		{name: "invalid reference", in: `{"provider":"p","settings":{"k":"${A-B}"}}`, field: "settings.k", msg: "invalid environment reference"},
 		{name: "empty reference", in: `{"provider":"p","settings":{"k":"${}"}}`, field: "settings.k", msg: "invalid environment reference"},
+		{name: "unterminated reference", in: `{"provider":"p","settings":{"api_key":"${KEY"}}`, field: "settings.api_key", msg: "unterminated environment reference"},
+		{name: "unterminated after a reference", in: `{"provider":"p","settings":{"u":"${URL}/${KEY"}}`, field: "settings.u", msg: "unterminated environment reference"},
 		{name: "unknown key", in: `{"provider":"p","setings":{}}`, field: "setings", msg: "unknown key"},
 		{name: "missing provider", in: `{"settings":{}}`, field: "provider", msg: "required"},
 		{name: "provider not a string", in: `{"provider":1}`, field: "provider", msg: "must be a string"},
