@@ -322,7 +322,11 @@ func StatusError(resp *Response) *tokenize.Error {
 		e.Retryable, e.OutcomeUnknown = resp.Idempotent, !resp.Idempotent
 		e.RetryAfter = RetryAfter(resp.Header, time.Now())
 	case s >= 300 && s < 400:
+		// Redirects are not followed. Most mean the request went to the
+		// wrong place, but a 303 is how some servers answer a create they
+		// carried out, so a create's outcome is unknown.
 		e.Code, e.Message = tokenize.Internal, "unexpected redirect"
+		e.OutcomeUnknown = !resp.Idempotent
 	case s >= 400:
 		e.Code = tokenize.Unknown
 	default:

@@ -142,6 +142,8 @@ func TestDoRedirectIsNotFollowed(t *testing.T) {
 	assert.Equal(t, 1, hits, "the POST body is not resent to the redirect target")
 	e := StatusError(resp)
 	assert.Equal(t, tokenize.Internal, e.Code)
+	assert.True(t, e.OutcomeUnknown, "the redirected create may have been carried out")
+	assert.False(t, e.Retryable)
 }
 
 func TestDoBodyCap(t *testing.T) {
@@ -385,9 +387,10 @@ func TestStatusError(t *testing.T) {
 		100: {code: tokenize.Internal},
 		200: {code: tokenize.Internal},
 		204: {code: tokenize.Internal},
-		301: {code: tokenize.Internal},
-		302: {code: tokenize.Internal},
-		304: {code: tokenize.Internal},
+		301: {code: tokenize.Internal, unknownPost: true},
+		302: {code: tokenize.Internal, unknownPost: true},
+		303: {code: tokenize.Internal, unknownPost: true},
+		304: {code: tokenize.Internal, unknownPost: true},
 		400: {code: tokenize.InvalidArgument},
 		401: {code: tokenize.Unauthenticated},
 		402: {code: tokenize.Unknown},
