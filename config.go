@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Config selects a provider and carries its settings. It is what a
@@ -58,13 +60,7 @@ func (c Config) String() string {
 
 // Format prints the same text as String for every verb, so that %+v, %#v,
 // %s and %x cannot print the settings' values.
-func (c Config) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", c.String())
-		return
-	}
-	_, _ = io.WriteString(f, c.String())
-}
+func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue implements slog.LogValuer with the provider and setting names
 // only.

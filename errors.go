@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Code classifies an error independently of the provider that produced it.
@@ -227,14 +229,7 @@ func (e *Error) Is(target error) bool {
 
 // Format prints the same text as Error for every verb, so that %+v and %#v
 // cannot dump the cause's internals.
-func (e *Error) Format(f fmt.State, verb rune) {
-	switch verb {
-	case 'q':
-		fmt.Fprintf(f, "%q", e.Error())
-	default:
-		_, _ = f.Write([]byte(e.Error()))
-	}
-}
+func (e *Error) Format(f fmt.State, verb rune) { redact.Format(f, verb, e.Error()) }
 
 // LogValue implements slog.LogValuer. Like Error and MarshalJSON, it masks
 // card numbers in every provider-supplied string, so that an *Error built

@@ -137,15 +137,9 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // MarshalText implements encoding.TextMarshaler with the redacted form.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-func formatMasked(f fmt.State, verb rune, masked string) {
-	switch verb {
-	case 'q':
-		fmt.Fprintf(f, "%q", masked)
-	default:
-		// %v %+v %#v %s %x %d ...: never format the raw value, whatever the verb.
-		_, _ = f.Write([]byte(masked))
-	}
-}
+// formatMasked writes the masked form for every verb (%v %+v %#v %s %x
+// %d ...): the raw value is never formatted.
+func formatMasked(f fmt.State, verb rune, masked string) { redact.Format(f, verb, masked) }
 
 func maskPAN(s string) string { return redact.PAN(s) }
 

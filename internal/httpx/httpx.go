@@ -24,6 +24,7 @@ import (
 	"time"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // DefaultMaxBodyBytes caps a response body. Provider token responses are a
@@ -140,7 +141,7 @@ type Response struct {
 // Format prints the method, the URL and the body's size, never the
 // headers (credentials) or the body (card data), whatever the verb.
 func (r Request) Format(f fmt.State, verb rune) {
-	writeSafe(f, verb, r.Method+" "+r.URL+" ("+strconv.Itoa(len(r.Body))+" bytes)")
+	redact.Format(f, verb, r.Method+" "+r.URL+" ("+strconv.Itoa(len(r.Body))+" bytes)")
 }
 
 // Format prints the status, the request id and the body's size, never the
@@ -151,15 +152,7 @@ func (r Response) Format(f fmt.State, verb rune) {
 	if r.RequestID != "" {
 		s += ", request id " + r.RequestID
 	}
-	writeSafe(f, verb, s+")")
-}
-
-func writeSafe(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", s)
-		return
-	}
-	_, _ = io.WriteString(f, s)
+	redact.Format(f, verb, s+")")
 }
 
 // Do sends r and reads the whole response. Its error is always a

@@ -1,10 +1,15 @@
 // Package redact masks card numbers. It is the one implementation behind
 // the root package's PAN formatting and error scrubbing and the adapters'
 // scrubbing of provider-supplied text, so that every layer agrees on what
-// a card number looks like and how it is shown.
+// a card number looks like and how it is shown. Format is the one fmt
+// method of the types that must never print their own fields.
 package redact
 
-import "strings"
+import (
+	"fmt"
+	"io"
+	"strings"
+)
 
 // Redacted replaces a value that must not be shown at all.
 const Redacted = "[REDACTED]"
@@ -95,3 +100,15 @@ func AllDigits(s string) bool {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// Format writes safe, the text a value shows instead of itself, for any fmt
+// verb: quoted for %q, as is otherwise. It is the Format method of every
+// type whose default formatting could reveal a sensitive value: with it,
+// no verb, flag or width reaches the raw fields.
+func Format(f fmt.State, verb rune, safe string) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", safe)
+		return
+	}
+	_, _ = io.WriteString(f, safe)
+}
