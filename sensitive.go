@@ -25,7 +25,7 @@ func (p PAN) Reveal() string { return string(p) }
 // Masked returns the number with everything but the first six and last four
 // digits replaced by '*'. Numbers shorter than 16 digits show only the last
 // four, and a value that is not all digits shows nothing.
-func (p PAN) Masked() string { return maskPAN(string(p)) }
+func (p PAN) Masked() string { return redact.PAN(string(p)) }
 
 // Last4 returns the last four digits, or "" if p is not a number of at
 // least four digits.
@@ -140,7 +140,5 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 // formatMasked writes the masked form for every verb (%v %+v %#v %s %x
 // %d ...): the raw value is never formatted.
 func formatMasked(f fmt.State, verb rune, masked string) { redact.Format(f, verb, masked) }
-
-func maskPAN(s string) string { return redact.PAN(s) }
 
 func allDigits(s string) bool { return redact.AllDigits(s) }

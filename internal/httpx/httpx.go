@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -351,15 +350,6 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	return min(d, time.Hour)
-}
-
-// IsJSON reports whether the response declares a JSON body.
-func (r *Response) IsJSON() bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // DecodeJSON decodes a successful response body into v. A body that is not

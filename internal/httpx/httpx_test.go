@@ -119,7 +119,6 @@ func TestDoSuccess(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, 201, resp.Status)
 		assert.Equal(t, "req-7", resp.RequestID)
-		assert.True(t, resp.IsJSON())
 		assert.Equal(t, `{"id":"tok"}`, string(resp.Body))
 		assert.Equal(t, `{"a":1}`, gotBody)
 		assert.Equal(t, UserAgent, gotUA)
@@ -502,23 +501,6 @@ func TestDecodeJSON(t *testing.T) {
 				assert.NotContains(t, e.Message, "502 Bad Gateway", "the body is not quoted")
 			}
 		})
-	}
-}
-
-func TestIsJSON(t *testing.T) {
-	for ct, want := range map[string]bool{
-		"application/json":                true,
-		"application/json; charset=UTF-8": true,
-		"application/problem+json":        true,
-		"APPLICATION/JSON":                true,
-		"text/html":                       false,
-		"text/plain; charset=utf-8":       false,
-		"":                                false,
-		"application/jsonx":               false,
-		";;;":                             false,
-	} {
-		r := &Response{Header: http.Header{"Content-Type": {ct}}}
-		assert.Equal(t, want, r.IsJSON(), ct)
 	}
 }
 
