@@ -200,4 +200,9 @@ func TestRetriedDeleteThatFindsNothingSucceeded(t *testing.T) {
 	p = &scriptedProvider{script: []error{&Error{Code: RateLimited, Retryable: true}, gone}}
 	c = New(p, WithRetryPolicy(fastRetries))
 	assert.ErrorIs(t, c.DeletePaymentToken(context.Background(), "pt"), ErrNotFound)
+
+	// So it is after a 408: the server never had the whole request.
+	p = &scriptedProvider{script: []error{&Error{Code: Unavailable, HTTPStatus: 408, Retryable: true}, gone}}
+	c = New(p, WithRetryPolicy(fastRetries))
+	assert.ErrorIs(t, c.DeletePaymentToken(context.Background(), "pt"), ErrNotFound)
 }

@@ -313,7 +313,7 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 			// deleted the token: the caller's goal holds.
 			return zero, c.finish(ctx, op, lg, nil, info)
 		}
-		earlierMayHaveApplied = earlierMayHaveApplied || e.Code != RateLimited
+		earlierMayHaveApplied = earlierMayHaveApplied || !notProcessed(e)
 		if !e.Retryable || attempt >= policy.MaxAttempts {
 			return zero, c.finish(ctx, op, lg, e, info)
 		}
@@ -330,6 +330,12 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 }
 
 func isDelete(op Operation) bool { return op == OpDeletePaymentToken || op == OpDeleteNetworkToken }
+
+// notProcessed reports an error saying the provider did not act on the
+// request: it throttled it (429) or never received it whole (408).
+func notProcessed(e *Error) bool {
+	return e.Code == RateLimited || e.HTTPStatus == http.StatusRequestTimeout
+}
 
 // pastDeadline reports whether waiting d would outlast ctx's deadline.
 func pastDeadline(ctx context.Context, d time.Duration) bool {
