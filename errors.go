@@ -91,6 +91,10 @@ func ParseCode(s string) (Code, error) {
 // MarshalText implements encoding.TextMarshaler.
 func (c Code) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
 
+// UnmarshalText implements encoding.TextUnmarshaler with ParseCode, so that
+// a code written as JSON (an Error's "code") reads back.
+func (c *Code) UnmarshalText(t []byte) (err error) { *c, err = ParseCode(string(t)); return }
+
 // sentinel is the type of the Err* values. It is immutable, so the sentinels
 // are safe to share.
 type sentinel Code
