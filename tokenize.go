@@ -525,7 +525,9 @@ func (c *Client) finish(ctx context.Context, op Operation, lg callLog, err *Erro
 		slog.Int("http_requests", responses),
 	)
 	if last.RequestID != "" {
-		attrs = append(attrs, slog.String("request_id", last.RequestID))
+		// Scrubbed like every provider-supplied string: an adapter reports
+		// the header as it arrived.
+		attrs = append(attrs, slog.String("request_id", scrubDigits(last.RequestID)))
 	}
 	if last.HTTPStatus != 0 {
 		attrs = append(attrs, slog.Int("http_status", last.HTTPStatus))
