@@ -204,6 +204,18 @@ func TestClientDebugLogRecord(t *testing.T) {
 		assert.Contains(t, text.String(), k)
 	}
 
+	// A request id reported as it arrived is scrubbed like any provider
+	// string.
+	var echo syncBuffer
+	p.hook = func(ctx context.Context) {
+		tokenize.ObserveResponse(ctx, tokenize.ResponseInfo{RequestID: "req-" + testPAN, HTTPStatus: 200})
+	}
+	c = tokenize.New(p, tokenize.WithLogger(slog.New(slog.NewJSONHandler(&echo, debugOpts))))
+	_, err = c.GetPaymentToken(ctx, "pt_1")
+	require.NoError(t, err)
+	assertClean(t, echo.String(), "request id in the debug log")
+	p.hook = nil
+
 	// Nothing is logged above debug level.
 	var quiet syncBuffer
 	c = tokenize.New(p, tokenize.WithLogger(slog.New(slog.NewTextHandler(&quiet, nil))))

@@ -12,6 +12,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Config selects a provider and carries its settings. It is what a
@@ -58,13 +60,7 @@ func (c Config) String() string {
 
 // Format prints the same text as String for every verb, so that %+v, %#v,
 // %s and %x cannot print the settings' values.
-func (c Config) Format(f fmt.State, verb rune) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", c.String())
-		return
-	}
-	_, _ = io.WriteString(f, c.String())
-}
+func (c Config) Format(f fmt.State, verb rune) { redact.Format(f, verb, c.String()) }
 
 // LogValue implements slog.LogValuer with the provider and setting names
 // only.
@@ -126,7 +122,9 @@ func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, 
 	if err := dec.Decode(&raw); err != nil {
 		return Config{}, configError("", "config: invalid JSON: %s", jsonErrText(err))
 	}
-	if dec.More() {
+	// Anything but the end of input after the object is an error: More
+	// alone would let a stray "}" or "]" through.
+	if _, err := dec.Token(); err != io.EOF {
 		return Config{}, configError("", "config: trailing data after the JSON object")
 	}
 	obj, ok := raw.(map[string]any)
@@ -190,7 +188,10 @@ func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, 
 	return cfg, nil
 }
 
-var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}`)
+// envRef matches an escaped "$${", a reference "${NAME}", or a "${" never
+// closed, which is an error rather than a literal: a typo must not become
+// part of a credential.
+var envRef = regexp.MustCompile(`\$\$\{|\$\{([^}]*)\}|\$\{[^}]*$`)
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // expandEnv replaces ${NAME} in every string of v. path names the JSON
@@ -204,10 +205,14 @@ func expandEnv(v any, lookup func(string) (string, bool), path string) (any, err
 			if m == "$${" {
 				return "${"
 			}
-			name := m[2 : len(m)-1]
 			if firstErr != nil {
 				return ""
 			}
+			if !strings.HasSuffix(m, "}") {
+				firstErr = configError(path, "config: %s: unterminated environment reference (write $${ for a literal ${)", where(path))
+				return ""
+			}
+			name := m[2 : len(m)-1]
 			if !envName.MatchString(name) {
 				firstErr = configError(path, "config: %s: invalid environment reference ${%s}", where(path), name)
 				return ""
@@ -282,6 +287,10 @@ func DecodeSettings(settings json.RawMessage, dst any) error {
 		default:
 			return configError("settings", "config: invalid settings: %s", jsonErrText(err))
 		}
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		// A second object would otherwise be ignored, its settings lost.
+		return configError("settings", "config: trailing data after the settings object")
 	}
 	return nil
 }

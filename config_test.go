@@ -123,6 +123,8 @@ func TestDecodeSettings(t *testing.T) {
 		{"malformed", `{"api_key":`, "settings"},
 		{"not an object", `[1,2]`, "settings"},
 		{"garbage", `<html>`, "settings"},
+		{"trailing object", `{"api_key":"k"} {"base_url":"https://x"}`, "settings"},
+		{"trailing brace", `{"api_key":"k"}}`, "settings"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -176,6 +178,8 @@ func TestParseConfig(t *testing.T) {
 			field: "settings.api_key", msg: "environment variable NUVEI_KEY is not set"},
 		{name: "invalid reference", in: `{"provider":"p","settings":{"k":"${A-B}"}}`, field: "settings.k", msg: "invalid environment reference"},
 		{name: "empty reference", in: `{"provider":"p","settings":{"k":"${}"}}`, field: "settings.k", msg: "invalid environment reference"},
+		{name: "unterminated reference", in: `{"provider":"p","settings":{"api_key":"${KEY"}}`, field: "settings.api_key", msg: "unterminated environment reference"},
+		{name: "unterminated after a reference", in: `{"provider":"p","settings":{"u":"${URL}/${KEY"}}`, field: "settings.u", msg: "unterminated environment reference"},
 		{name: "unknown key", in: `{"provider":"p","setings":{}}`, field: "setings", msg: "unknown key"},
 		{name: "missing provider", in: `{"settings":{}}`, field: "provider", msg: "required"},
 		{name: "provider not a string", in: `{"provider":1}`, field: "provider", msg: "must be a string"},
@@ -184,6 +188,8 @@ func TestParseConfig(t *testing.T) {
 		{name: "malformed", in: `{"provider":"p",`, msg: "invalid JSON"},
 		{name: "syntax error", in: `{"provider" "p"}`, msg: "syntax error at byte"},
 		{name: "trailing data", in: `{"provider":"p"} {}`, msg: "trailing data"},
+		{name: "trailing brace", in: `{"provider":"p"} }`, msg: "trailing data"},
+		{name: "trailing bracket", in: `{"provider":"p"}]`, msg: "trailing data"},
 		{name: "empty", in: ``, msg: "invalid JSON"},
 		{name: "html", in: `<html>`, msg: "invalid JSON"},
 	}

@@ -9,9 +9,10 @@
 //		_ "github.com/tokenize-go/tokenize/providers/nuvei"
 //	)
 //
-//	cfg, err := tokenize.LoadConfig("tokenize.json") // {"provider": "nuvei", "settings": {...}}
+//	cfg, err := tokenize.LoadConfig("tokenize.json") // {"provider": "checkout", "settings": {...}}
 //	client, err := tokenize.Open(ctx, cfg)
 //	tok, err := client.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &card})
+//	// Nuvei provisions from the card instead: see Capabilities.
 //	nt, err := client.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: tok.ID})
 //	cg, err := client.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: nt.ID, TransactionType: tokenize.ECommerce})
 //

@@ -51,6 +51,7 @@ const (
 
 var brandNames = []string{"unknown", "visa", "mastercard", "amex", "diners", "jcb", "discover"}
 
+// String returns the Brand's name, or Brand(n) for a value out of range.
 func (b Brand) String() string { return enumString(brandNames, b, "Brand") }
 
 // ParseBrand parses the String form of a Brand.
@@ -85,6 +86,7 @@ const (
 
 var stateNames = []string{"unknown", "active", "suspended", "inactive", "declined", "requested", "deleted"}
 
+// String returns the NetworkTokenState's name, or NetworkTokenState(n) for a value out of range.
 func (s NetworkTokenState) String() string { return enumString(stateNames, s, "NetworkTokenState") }
 
 // ParseNetworkTokenState parses the String form of a NetworkTokenState.
@@ -115,6 +117,7 @@ const (
 
 var schemeNames = []string{"unknown", "vts", "mdes"}
 
+// String returns the TokenScheme's name, or TokenScheme(n) for a value out of range.
 func (s TokenScheme) String() string { return enumString(schemeNames, s, "TokenScheme") }
 
 // ParseTokenScheme parses the String form of a TokenScheme.
@@ -149,6 +152,7 @@ const (
 
 var transactionTypeNames = []string{"", "ecom", "recurring", "pos", "aft"}
 
+// String returns the TransactionType's name, or TransactionType(n) for a value out of range.
 func (t TransactionType) String() string {
 	return enumString(transactionTypeNames, t, "TransactionType")
 }
@@ -180,6 +184,7 @@ const (
 
 var initiatorNames = []string{"", "token_requestor", "cardholder"}
 
+// String returns the DeleteInitiator's name, or DeleteInitiator(n) for a value out of range.
 func (d DeleteInitiator) String() string { return enumString(initiatorNames, d, "DeleteInitiator") }
 
 // ParseDeleteInitiator parses the String form of a DeleteInitiator.
@@ -209,6 +214,7 @@ const (
 
 var reasonNames = []string{"", "other", "fraud"}
 
+// String returns the DeleteReason's name, or DeleteReason(n) for a value out of range.
 func (d DeleteReason) String() string { return enumString(reasonNames, d, "DeleteReason") }
 
 // ParseDeleteReason parses the String form of a DeleteReason.
@@ -237,6 +243,7 @@ const (
 
 var cardTypeNames = []string{"unknown", "credit", "debit"}
 
+// String returns the CardType's name, or CardType(n) for a value out of range.
 func (c CardType) String() string { return enumString(cardTypeNames, c, "CardType") }
 
 // ParseCardType parses the String form of a CardType.
@@ -265,6 +272,7 @@ const (
 
 var usageNames = []string{"", "recurring", "unscheduled"}
 
+// String returns the UsageIntent's name, or UsageIntent(n) for a value out of range.
 func (u UsageIntent) String() string {
 	if u == UsageUnspecified {
 		return "unspecified"
@@ -304,6 +312,7 @@ const (
 
 var kindNames = []string{"unknown", "card", "bank_account"}
 
+// String returns the PaymentMethodKind's name, or PaymentMethodKind(n) for a value out of range.
 func (k PaymentMethodKind) String() string { return enumString(kindNames, k, "PaymentMethodKind") }
 
 // ParsePaymentMethodKind parses the String form of a PaymentMethodKind.
@@ -332,6 +341,7 @@ const (
 
 var accountTypeNames = []string{"", "checking", "savings"}
 
+// String returns the BankAccountType's name, or BankAccountType(n) for a value out of range.
 func (a BankAccountType) String() string {
 	if a == AccountTypeUnknown {
 		return "unknown"
@@ -339,8 +349,13 @@ func (a BankAccountType) String() string {
 	return enumString(accountTypeNames, a, "BankAccountType")
 }
 
-// ParseBankAccountType parses the String form of a BankAccountType.
+// ParseBankAccountType parses the String form of a BankAccountType,
+// "unknown" included, so that a BankAccountDetails whose type the provider
+// did not say survives a JSON round trip.
 func ParseBankAccountType(s string) (BankAccountType, error) {
+	if strings.EqualFold(s, "unknown") {
+		return AccountTypeUnknown, nil
+	}
 	return enumParse[BankAccountType](accountTypeNames, s, "bank account type")
 }
 
@@ -371,6 +386,7 @@ const (
 var opNames = []string{"", "CreatePaymentToken", "GetPaymentToken", "DeletePaymentToken",
 	"ProvisionNetworkToken", "GetNetworkToken", "DeleteNetworkToken", "RequestCryptogram"}
 
+// String returns the Operation's name, or Operation(n) for a value out of range.
 func (o Operation) String() string { return enumString(opNames, o, "Operation") }
 
 // ParseOperation parses the String form of an Operation.

@@ -57,7 +57,7 @@ func TestEnums(t *testing.T) {
 			func() encoding.TextUnmarshaler { return new(tokenize.UsageIntent) }, tokenize.UsageIntent(200)},
 		{"PaymentMethodKind", stringers(tokenize.KindUnknown, tokenize.KindCard, tokenize.KindBankAccount), wrap(tokenize.ParsePaymentMethodKind),
 			func() encoding.TextUnmarshaler { return new(tokenize.PaymentMethodKind) }, tokenize.PaymentMethodKind(200)},
-		{"BankAccountType", stringers(tokenize.AccountChecking, tokenize.AccountSavings), wrap(tokenize.ParseBankAccountType),
+		{"BankAccountType", stringers(tokenize.AccountTypeUnknown, tokenize.AccountChecking, tokenize.AccountSavings), wrap(tokenize.ParseBankAccountType),
 			func() encoding.TextUnmarshaler { return new(tokenize.BankAccountType) }, tokenize.BankAccountType(200)},
 		{"Operation", stringers(tokenize.Operations()...), wrap(tokenize.ParseOperation),
 			func() encoding.TextUnmarshaler { return new(tokenize.Operation) }, tokenize.Operation(200)},
@@ -90,6 +90,14 @@ func TestEnums(t *testing.T) {
 		})
 	}
 	assert.Len(t, tokenize.Operations(), 7)
+	// Every enum of a result reads back from its own JSON, unknown values
+	// included.
+	tok := tokenize.PaymentToken{Kind: tokenize.KindBankAccount, BankAccount: &tokenize.BankAccountDetails{Last4: "6789"}}
+	b, err := json.Marshal(tok)
+	require.NoError(t, err)
+	var back tokenize.PaymentToken
+	require.NoError(t, json.Unmarshal(b, &back), "%s", b)
+	assert.Equal(t, tok, back)
 	// The unset values that validation refuses print distinctly.
 	assert.Equal(t, "TransactionType(0)", tokenize.TransactionType(0).String())
 	assert.Equal(t, "unspecified", tokenize.UsageUnspecified.String())

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Code classifies an error independently of the provider that produced it.
@@ -88,6 +90,10 @@ func ParseCode(s string) (Code, error) {
 
 // MarshalText implements encoding.TextMarshaler.
 func (c Code) MarshalText() ([]byte, error) { return []byte(c.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler with ParseCode, so that
+// a code written as JSON (an Error's "code") reads back.
+func (c *Code) UnmarshalText(t []byte) (err error) { *c, err = ParseCode(string(t)); return }
 
 // sentinel is the type of the Err* values. It is immutable, so the sentinels
 // are safe to share.
@@ -227,16 +233,11 @@ func (e *Error) Is(target error) bool {
 
 // Format prints the same text as Error for every verb, so that %+v and %#v
 // cannot dump the cause's internals.
-func (e *Error) Format(f fmt.State, verb rune) {
-	switch verb {
-	case 'q':
-		fmt.Fprintf(f, "%q", e.Error())
-	default:
-		_, _ = f.Write([]byte(e.Error()))
-	}
-}
+func (e *Error) Format(f fmt.State, verb rune) { redact.Format(f, verb, e.Error()) }
 
-// LogValue implements slog.LogValuer.
+// LogValue implements slog.LogValuer. Like Error and MarshalJSON, it masks
+// card numbers in every provider-supplied string, so that an *Error built
+// outside a Client (which scrubs them already) is safe to log too.
 func (e *Error) LogValue() slog.Value {
 	attrs := []slog.Attr{slog.String("code", e.Code.String())}
 	if e.Op != 0 {
@@ -249,13 +250,13 @@ func (e *Error) LogValue() slog.Value {
 		attrs = append(attrs, slog.Int("http_status", e.HTTPStatus))
 	}
 	if len(e.ProviderCodes) > 0 {
-		attrs = append(attrs, slog.String("provider_codes", strings.Join(e.ProviderCodes, ",")))
+		attrs = append(attrs, slog.String("provider_codes", scrubDigits(strings.Join(e.ProviderCodes, ","))))
 	}
 	if e.Field != "" {
-		attrs = append(attrs, slog.String("field", e.Field))
+		attrs = append(attrs, slog.String("field", scrubDigits(e.Field)))
 	}
 	if e.RequestID != "" {
-		attrs = append(attrs, slog.String("request_id", e.RequestID))
+		attrs = append(attrs, slog.String("request_id", scrubDigits(e.RequestID)))
 	}
 	if e.Retryable {
 		attrs = append(attrs, slog.Bool("retryable", true))

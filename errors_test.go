@@ -2,6 +2,7 @@ package tokenize_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -123,7 +124,16 @@ func TestCodeNames(t *testing.T) {
 		assert.Equal(t, code, got)
 		b, _ := code.MarshalText()
 		assert.Equal(t, code.String(), string(b))
+		var back tokenize.Code
+		require.NoError(t, back.UnmarshalText(b))
+		assert.Equal(t, code, back)
 	}
+	// An Error's JSON code reads back as a Code.
+	b, jerr := json.Marshal(&tokenize.Error{Code: tokenize.RateLimited})
+	require.NoError(t, jerr)
+	var rec struct{ Code tokenize.Code }
+	require.NoError(t, json.Unmarshal(b, &rec))
+	assert.Equal(t, tokenize.RateLimited, rec.Code)
 	got, err := tokenize.ParseCode("notfound")
 	require.NoError(t, err)
 	assert.Equal(t, tokenize.NotFound, got)

@@ -195,6 +195,17 @@ func TestRedactionErrorBuiltDirectly(t *testing.T) {
 	require.NoError(t, err)
 	assertClean(t, string(b), "direct error json")
 
+	// Card numbers in any provider-supplied field, in every form.
+	e = &tokenize.Error{Code: tokenize.InvalidArgument, Message: "m " + testPAN, Field: "f " + testPAN,
+		RequestID: "r " + testPAN, ProviderCodes: []string{"c " + testPAN}, MerchantReference: "ref " + testPAN}
+	for _, verb := range allVerbs {
+		assertClean(t, fmt.Sprintf(verb, e), "direct error fields "+verb)
+	}
+	assertClean(t, logBoth("err", e), "direct error fields slog")
+	b, err = json.Marshal(e)
+	require.NoError(t, err)
+	assertClean(t, string(b), "direct error fields json")
+
 	// Sensitive types formatted into a message stay masked.
 	e = &tokenize.Error{Code: tokenize.InvalidArgument, Message: fmt.Sprintf("cvv %v key %s pan %v", tokenize.Secret(testCVV), tokenize.Secret(testAPIKey), tokenize.PAN(testPAN))}
 	assertClean(t, e.Error(), "message with formatted secrets")
@@ -218,7 +229,7 @@ func TestClientDoesNotPrintProvider(t *testing.T) {
 		}
 	}
 	assert.Equal(t, `tokenize.Client{provider: "fake"}`, fmt.Sprintf("%#v", c))
-	// assert.Equal(t, "tokenize.Client(fake)", c.String())
+	assert.Equal(t, "tokenize.Client(fake)", c.String())
 	assertClean(t, fmt.Sprintf("%+v", struct{ C *tokenize.Client }{c}), "Client in a struct")
 	assertClean(t, logBoth("client", c), "Client slog")
 	var nilClient *tokenize.Client

@@ -11,9 +11,9 @@ import (
 // The Client retries only errors marked Retryable, which adapters set only
 // when repeating the request cannot create a duplicate: reads, deletes,
 // cryptogram requests, provisioning where the provider returns the existing
-// token (Capabilities.ProvisionIsIdempotent), and any request that provably
-// never reached the provider (connection refused, HTTP 429). A create whose
-// request may have reached the provider is never retried; its error has
+// token (Capabilities.ProvisionIsIdempotent), and any request the provider
+// provably did not act on (connection refused, HTTP 408 and 429). A create
+// whose request may have taken effect is never retried; its error has
 // OutcomeUnknown set instead.
 //
 // Delays grow exponentially with full jitter (a random delay between zero

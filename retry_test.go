@@ -84,7 +84,9 @@ func TestRetryNeverRepeatsWhatIsNotRetryable(t *testing.T) {
 	for name, failure := range map[string]error{
 		"not found":       &Error{Code: NotFound, HTTPStatus: 404},
 		"outcome unknown": &Error{Code: Unavailable, HTTPStatus: 502, OutcomeUnknown: true},
-		"foreign error":   errors.New("boom"),
+		// Contradictory: the Client trusts OutcomeUnknown over Retryable.
+		"outcome unknown marked retryable": &Error{Code: Unavailable, HTTPStatus: 502, OutcomeUnknown: true, Retryable: true},
+		"foreign error":                    errors.New("boom"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			p := &scriptedProvider{script: []error{failure, failure}}
@@ -98,6 +100,7 @@ func TestRetryNeverRepeatsWhatIsNotRetryable(t *testing.T) {
 			require.ErrorAs(t, err, &e)
 			assert.Equal(t, 1, e.Attempts)
 			assert.Equal(t, "order-7", e.MerchantReference)
+			assert.False(t, e.Retryable, "an error the Client did not retry must not invite the caller to")
 		})
 	}
 }
@@ -195,6 +198,11 @@ func TestRetriedDeleteThatFindsNothingSucceeded(t *testing.T) {
 
 	// After a throttled attempt (never processed), NotFound is genuine.
 	p = &scriptedProvider{script: []error{&Error{Code: RateLimited, Retryable: true}, gone}}
+	c = New(p, WithRetryPolicy(fastRetries))
+	assert.ErrorIs(t, c.DeletePaymentToken(context.Background(), "pt"), ErrNotFound)
+
+	// So it is after a 408: the server never had the whole request.
+	p = &scriptedProvider{script: []error{&Error{Code: Unavailable, HTTPStatus: 408, Retryable: true}, gone}}
 	c = New(p, WithRetryPolicy(fastRetries))
 	assert.ErrorIs(t, c.DeletePaymentToken(context.Background(), "pt"), ErrNotFound)
 }

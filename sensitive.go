@@ -25,7 +25,7 @@ func (p PAN) Reveal() string { return string(p) }
 // Masked returns the number with everything but the first six and last four
 // digits replaced by '*'. Numbers shorter than 16 digits show only the last
 // four, and a value that is not all digits shows nothing.
-func (p PAN) Masked() string { return maskPAN(string(p)) }
+func (p PAN) Masked() string { return redact.PAN(string(p)) }
 
 // Last4 returns the last four digits, or "" if p is not a number of at
 // least four digits.
@@ -137,16 +137,8 @@ func (s Secret) LogValue() slog.Value { return slog.StringValue(s.String()) }
 // MarshalText implements encoding.TextMarshaler with the redacted form.
 func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-func formatMasked(f fmt.State, verb rune, masked string) {
-	switch verb {
-	case 'q':
-		fmt.Fprintf(f, "%q", masked)
-	default:
-		// %v %+v %#v %s %x %d ...: never format the raw value, whatever the verb.
-		_, _ = f.Write([]byte(masked))
-	}
-}
-
-func maskPAN(s string) string { return redact.PAN(s) }
+// formatMasked writes the masked form for every verb (%v %+v %#v %s %x
+// %d ...): the raw value is never formatted.
+func formatMasked(f fmt.State, verb rune, masked string) { redact.Format(f, verb, masked) }
 
 func allDigits(s string) bool { return redact.AllDigits(s) }

@@ -313,7 +313,7 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 			// deleted the token: the caller's goal holds.
 			return zero, c.finish(ctx, op, lg, nil, info)
 		}
-		earlierMayHaveApplied = earlierMayHaveApplied || e.Code != RateLimited
+		earlierMayHaveApplied = earlierMayHaveApplied || !notProcessed(e)
 		if !e.Retryable || attempt >= policy.MaxAttempts {
 			return zero, c.finish(ctx, op, lg, e, info)
 		}
@@ -330,6 +330,12 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 }
 
 func isDelete(op Operation) bool { return op == OpDeletePaymentToken || op == OpDeleteNetworkToken }
+
+// notProcessed reports an error saying the provider did not act on the
+// request: it throttled it (429) or never received it whole (408).
+func notProcessed(e *Error) bool {
+	return e.Code == RateLimited || e.HTTPStatus == http.StatusRequestTimeout
+}
 
 // pastDeadline reports whether waiting d would outlast ctx's deadline.
 func pastDeadline(ctx context.Context, d time.Duration) bool {
@@ -437,6 +443,11 @@ func (c *Client) classify(ctx context.Context, err error) *Error {
 		// cannot match.
 		e.Code = Unknown
 	}
+	if e.OutcomeUnknown {
+		// A request that may have taken effect is not safe to repeat,
+		// whatever the adapter said: retrying it could duplicate a create.
+		e.Retryable = false
+	}
 	// A done context decides the code, whatever the transport or the
 	// adapter made of it; OutcomeUnknown is kept, because the request may
 	// have been sent before the context ended.
@@ -514,7 +525,9 @@ func (c *Client) finish(ctx context.Context, op Operation, lg callLog, err *Erro
 		slog.Int("http_requests", responses),
 	)
 	if last.RequestID != "" {
-		attrs = append(attrs, slog.String("request_id", last.RequestID))
+		// Scrubbed like every provider-supplied string: an adapter reports
+		// the header as it arrived.
+		attrs = append(attrs, slog.String("request_id", scrubDigits(last.RequestID)))
 	}
 	if last.HTTPStatus != 0 {
 		attrs = append(attrs, slog.Int("http_status", last.HTTPStatus))

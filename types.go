@@ -170,6 +170,7 @@ type PaymentToken struct {
 // CardDetails is what a provider tells about a stored card. Nothing in it
 // is sensitive.
 type CardDetails struct {
+	// Brand is the card scheme, when the provider says.
 	Brand Brand
 	// MaskedNumber shows at most the BIN and last four digits.
 	MaskedNumber string

@@ -10,36 +10,36 @@ import (
 // Neutral field names, used in Error.Field by the Client's validation and
 // by adapters translating provider field paths.
 const (
-	FieldCard                     = "card"
-	FieldCardNumber               = "card.number"
-	FieldCardExpiryMonth          = "card.expiry_month"
-	FieldCardExpiryYear           = "card.expiry_year"
-	FieldCardCVV                  = "card.cvv"
-	FieldCardHolderName           = "card.holder_name"
-	FieldBankAccount              = "bank_account"
-	FieldBankAccountNumber        = "bank_account.account_number"
-	FieldBankRoutingNumber        = "bank_account.routing_number"
-	FieldBankAccountType          = "bank_account.account_type"
-	FieldBankHolderName           = "bank_account.holder_name"
-	FieldTemporaryToken           = "temporary_token"
-	FieldCustomerReference        = "customer_reference"
-	FieldMerchantReference        = "merchant_reference"
-	FieldUsageIntent              = "usage_intent"
-	FieldPaymentMethod            = "payment_method"
-	FieldID                       = "id"
-	FieldPaymentTokenID           = "payment_token_id"
-	FieldNetworkTokenID           = "network_token_id"
-	FieldTransactionType          = "transaction_type"
-	FieldInitiatedBy              = "initiated_by"
-	FieldReason                   = "reason"
-	FieldProvisionSource          = "source"
-	maxHolderName                 = 70  // Nuvei cardHolderName (seed 001)
-	maxMerchantReference          = 50  // Nuvei merchantReference (seeds 000, 001)
-	maxCustomerReference          = 255 // Nuvei buyerId; Checkout customer email
-	maxIDLength                   = 255
-	maxTemporaryToken             = 255
-	minPANDigits, maxPANDigits    = 12, 19
-	minAccountDigits, maxAccDigit = 4, 17
+	FieldCard                          = "card"
+	FieldCardNumber                    = "card.number"
+	FieldCardExpiryMonth               = "card.expiry_month"
+	FieldCardExpiryYear                = "card.expiry_year"
+	FieldCardCVV                       = "card.cvv"
+	FieldCardHolderName                = "card.holder_name"
+	FieldBankAccount                   = "bank_account"
+	FieldBankAccountNumber             = "bank_account.account_number"
+	FieldBankRoutingNumber             = "bank_account.routing_number"
+	FieldBankAccountType               = "bank_account.account_type"
+	FieldBankHolderName                = "bank_account.holder_name"
+	FieldTemporaryToken                = "temporary_token"
+	FieldCustomerReference             = "customer_reference"
+	FieldMerchantReference             = "merchant_reference"
+	FieldUsageIntent                   = "usage_intent"
+	FieldPaymentMethod                 = "payment_method"
+	FieldID                            = "id"
+	FieldPaymentTokenID                = "payment_token_id"
+	FieldNetworkTokenID                = "network_token_id"
+	FieldTransactionType               = "transaction_type"
+	FieldInitiatedBy                   = "initiated_by"
+	FieldReason                        = "reason"
+	FieldProvisionSource               = "source"
+	maxHolderName                      = 70  // Nuvei cardHolderName (seed 001)
+	maxMerchantReference               = 50  // Nuvei merchantReference (seeds 000, 001)
+	maxCustomerReference               = 255 // Nuvei buyerId; Checkout customer email
+	maxIDLength                        = 255
+	maxTemporaryToken                  = 255
+	minPANDigits, maxPANDigits         = 12, 19
+	minAccountDigits, maxAccountDigits = 4, 17
 )
 
 func invalid(field, msg string) *Error {
@@ -142,7 +142,7 @@ func validateBankAccount(b *BankAccount) *Error {
 	switch {
 	case n == "":
 		return invalid(FieldBankAccountNumber, "is required")
-	case !allDigits(n) || len(n) < minAccountDigits || len(n) > maxAccDigit:
+	case !allDigits(n) || len(n) < minAccountDigits || len(n) > maxAccountDigits:
 		return invalid(FieldBankAccountNumber, "must be 4 to 17 digits")
 	}
 	switch r := b.RoutingNumber; {

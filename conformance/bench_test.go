@@ -1,6 +1,7 @@
 package conformance_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/tokenize-go/tokenize/conformance"
@@ -20,6 +21,9 @@ func TestRunLoadSmall(t *testing.T) {
 	rep := conformance.RunLoad(t, toyHarness(), conformance.LoadOptions{Calls: 1000, Goroutines: 16, MinThroughputRatio: 0.2})
 	if rep.Client.Calls != 1000 || rep.Baseline.Calls != 1000 {
 		t.Errorf("calls: client %d, baseline %d, want 1000 each", rep.Client.Calls, rep.Baseline.Calls)
+	}
+	if !strings.Contains(rep.String(), "budget ≥ 0.20") {
+		t.Errorf("the report does not state the budget it was judged against:\n%s", rep)
 	}
 	for name, s := range map[string]conformance.LoadSide{"client": rep.Client, "baseline": rep.Baseline} {
 		if s.CallsPerSecond <= 0 || s.P50 <= 0 || s.P99 < s.P50 {

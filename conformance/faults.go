@@ -32,7 +32,7 @@ type faultCase struct {
 	ok bool
 	// code is the error Code the caller sees.
 	code tokenize.Code
-	// notProcessed: the provider cannot have acted on the request (429),
+	// notProcessed: the provider cannot have acted on the request (408, 429),
 	// so even a create may be retried.
 	notProcessed bool
 	// retried: a request that is safe to repeat is retried.
@@ -49,6 +49,9 @@ func faultCases() []faultCase {
 		{name: "503JSON", fault: faults.Fault{Kind: faults.Status, Status: 503, Body: `{"message":"unavailable"}`}, code: tokenize.Unavailable, retried: true},
 		{name: "504HTML", fault: faults.Fault{Kind: faults.Status, Status: 504, Body: html("Gateway Timeout"), ContentType: "text/html"}, code: tokenize.Unavailable, retried: true},
 		{name: "504Empty", fault: faults.Fault{Kind: faults.Status, Status: 504}, code: tokenize.Unavailable, retried: true},
+		// The server never had the whole request, so even a create may be
+		// resent.
+		{name: "408Timeout", fault: faults.Fault{Kind: faults.Status, Status: 408, Body: html("Request Timeout"), ContentType: "text/html"}, code: tokenize.Unavailable, notProcessed: true, retried: true},
 		{name: "429RetryAfter", fault: faults.Fault{Kind: faults.Status, Status: 429, RetryAfter: "0", Body: `{}`}, code: tokenize.RateLimited, notProcessed: true, retried: true},
 		{name: "ResetBeforeResponse", fault: faults.Fault{Kind: faults.Reset}, code: tokenize.Unavailable, retried: true},
 		{name: "ResetAfterProcessing", fault: faults.Fault{Kind: faults.Reset, AfterHandler: true}, code: tokenize.Unavailable, retried: true},

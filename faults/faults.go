@@ -61,6 +61,7 @@ var kindNames = map[Kind]string{Latency: "latency", Status: "status", Reset: "re
 	ResetMidBody: "reset-mid-body", Truncated: "truncated", Oversized: "oversized",
 	WrongContentType: "wrong-content-type", Stall: "stall"}
 
+// String returns the kind's name, such as "reset-mid-body".
 func (k Kind) String() string {
 	if n, ok := kindNames[k]; ok {
 		return n
@@ -70,6 +71,7 @@ func (k Kind) String() string {
 
 // Fault describes one injected failure.
 type Fault struct {
+	// Kind is the class of failure.
 	Kind Kind
 	// Status, Body, ContentType and RetryAfter describe the answer of a
 	// Status fault. ContentType defaults to application/json.

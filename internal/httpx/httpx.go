@@ -13,7 +13,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"mime"
 	"net"
 	"net/http"
 	"net/http/httptrace"
@@ -24,6 +23,7 @@ import (
 	"time"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // DefaultMaxBodyBytes caps a response body. Provider token responses are a
@@ -140,7 +140,7 @@ type Response struct {
 // Format prints the method, the URL and the body's size, never the
 // headers (credentials) or the body (card data), whatever the verb.
 func (r Request) Format(f fmt.State, verb rune) {
-	writeSafe(f, verb, r.Method+" "+r.URL+" ("+strconv.Itoa(len(r.Body))+" bytes)")
+	redact.Format(f, verb, r.Method+" "+r.URL+" ("+strconv.Itoa(len(r.Body))+" bytes)")
 }
 
 // Format prints the status, the request id and the body's size, never the
@@ -151,15 +151,7 @@ func (r Response) Format(f fmt.State, verb rune) {
 	if r.RequestID != "" {
 		s += ", request id " + r.RequestID
 	}
-	writeSafe(f, verb, s+")")
-}
-
-func writeSafe(f fmt.State, verb rune, s string) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", s)
-		return
-	}
-	_, _ = io.WriteString(f, s)
+	redact.Format(f, verb, s+")")
 }
 
 // Do sends r and reads the whole response. Its error is always a
@@ -322,7 +314,11 @@ func StatusError(resp *Response) *tokenize.Error {
 		e.Retryable, e.OutcomeUnknown = resp.Idempotent, !resp.Idempotent
 		e.RetryAfter = RetryAfter(resp.Header, time.Now())
 	case s >= 300 && s < 400:
+		// Redirects are not followed. Most mean the request went to the
+		// wrong place, but a 303 is how some servers answer a create they
+		// carried out, so a create's outcome is unknown.
 		e.Code, e.Message = tokenize.Internal, "unexpected redirect"
+		e.OutcomeUnknown = !resp.Idempotent
 	case s >= 400:
 		e.Code = tokenize.Unknown
 	default:
@@ -354,15 +350,6 @@ func RetryAfter(h http.Header, now time.Time) time.Duration {
 		return 0
 	}
 	return min(d, time.Hour)
-}
-
-// IsJSON reports whether the response declares a JSON body.
-func (r *Response) IsJSON() bool {
-	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
-	if err != nil {
-		return false
-	}
-	return mt == "application/json" || strings.HasSuffix(mt, "+json")
 }
 
 // DecodeJSON decodes a successful response body into v. A body that is not

@@ -1,10 +1,15 @@
 // Package redact masks card numbers. It is the one implementation behind
 // the root package's PAN formatting and error scrubbing and the adapters'
 // scrubbing of provider-supplied text, so that every layer agrees on what
-// a card number looks like and how it is shown.
+// a card number looks like and how it is shown. Format is the one fmt
+// method of the types that must never print their own fields.
 package redact
 
-import "strings"
+import (
+	"fmt"
+	"io"
+	"strings"
+)
 
 // Redacted replaces a value that must not be shown at all.
 const Redacted = "[REDACTED]"
@@ -29,11 +34,17 @@ func PAN(s string) string {
 	return s[:6] + strings.Repeat("*", len(s)-10) + s[len(s)-4:]
 }
 
+// MaxCardDigits is the longest PAN the schemes issue.
+const MaxCardDigits = 19
+
 // CardNumbers masks, with PAN, every run of at least MinCardDigits digits
 // in s, counting digits grouped by single spaces or hyphens
 // ("4111 1111 1111 1111") as one run. Shorter numbers, such as dates,
-// amounts and codes, are left alone. It returns s itself when nothing is
-// masked.
+// amounts and codes, are left alone. A run longer than MaxCardDigits, or
+// one whose last group has fewer than four digits, may be a card number
+// followed by a CVV or an expiry ("4111 1111 1111 1111 123"): its last
+// digits would show them, so it is masked whole. It returns s itself when
+// nothing is masked.
 func CardNumbers(s string) string {
 	var out []byte // nil until something is masked
 	copied := 0    // s[:copied] is in out
@@ -43,13 +54,16 @@ func CardNumbers(s string) string {
 			continue
 		}
 		var digits []byte
+		group := 0 // digits since the last separator
 		j := i
 	scan:
 		for j < len(s) {
 			switch {
 			case isDigit(s[j]):
 				digits = append(digits, s[j])
+				group++
 			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
+				group = 0
 			default:
 				break scan
 			}
@@ -57,7 +71,11 @@ func CardNumbers(s string) string {
 		}
 		if len(digits) >= MinCardDigits {
 			out = append(out, s[copied:i]...)
-			out = append(out, PAN(string(digits))...)
+			if len(digits) > MaxCardDigits || group < 4 {
+				out = append(out, strings.Repeat("*", len(digits))...)
+			} else {
+				out = append(out, PAN(string(digits))...)
+			}
 			copied = j
 		}
 		i = j
@@ -82,3 +100,15 @@ func AllDigits(s string) bool {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// Format writes safe, the text a value shows instead of itself, for any fmt
+// verb: quoted for %q, as is otherwise. It is the Format method of every
+// type whose default formatting could reveal a sensitive value: with it,
+// no verb, flag or width reaches the raw fields.
+func Format(f fmt.State, verb rune, safe string) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", safe)
+		return
+	}
+	_, _ = io.WriteString(f, safe)
+}

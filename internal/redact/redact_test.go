@@ -23,6 +23,12 @@ func TestCardNumbers(t *testing.T) {
 		"double  space 4111  1111 1111 1111":    "double  space 4111  ********1111",
 		"trailing sep 411111111111-":            "trailing sep ********1111-",
 		"٤١١١١١١١١١١١١١١١":                      "٤١١١١١١١١١١١١١١١",
+		// A card number followed by a CVV or an expiry is masked whole:
+		// its last four digits would show them.
+		"pan cvv 4111 1111 1111 1111 123 x":  "pan cvv ******************* x",
+		"pan cvv 4111111111111111-123":       "pan cvv *******************",
+		"pan exp 4111111111111111 1229 123":  "pan exp ***********************",
+		"pan exp 4111-1111-1111-1111-1229 x": "pan exp ******************** x",
 	}
 	for in, want := range cases {
 		assert.Equal(t, want, CardNumbers(in), in)
