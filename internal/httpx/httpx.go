@@ -125,6 +125,10 @@ type Request struct {
 	// Idempotent reports that sending the request twice cannot create a
 	// duplicate. It decides Retryable and OutcomeUnknown on failure.
 	Idempotent bool
+	// Sensitive lists the secret values the request carries (card number,
+	// CVV, account number, single-use token): an error body that echoes
+	// them must have them redacted before it is kept.
+	Sensitive []string
 }
 
 // Response is a fully read response.
@@ -135,6 +139,16 @@ type Response struct {
 	RequestID string
 	// Idempotent echoes the request's flag for the classification helpers.
 	Idempotent bool
+	// Sensitive echoes the request's secret values, for redacting a kept
+	// body (KeptBody).
+	Sensitive []string
+}
+
+// KeptBody returns the body fit to keep in Error.ProviderBody: the values
+// of keys (the provider's sensitive wire fields) and the request's own
+// sensitive values redacted, and card numbers masked (redact.Body).
+func (r *Response) KeptBody(keys map[string]bool) []byte {
+	return redact.Body(r.Body, keys, r.Sensitive...)
 }
 
 // Format prints the method, the URL and the body's size, never the
@@ -193,7 +207,7 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	out := &Response{Status: resp.StatusCode, Header: resp.Header, Idempotent: r.Idempotent}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Idempotent: r.Idempotent, Sensitive: r.Sensitive}
 	if c.RequestIDHeader != "" {
 		out.RequestID = resp.Header.Get(c.RequestIDHeader)
 	}

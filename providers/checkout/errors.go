@@ -8,7 +8,6 @@ import (
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
-	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // errorBody is Checkout.com's error envelope:
@@ -96,11 +95,11 @@ var sensitiveKeys = map[string]bool{
 // decides the Code (httpx.StatusError), the error body adds every code in
 // order, the Field and the request id; a few codes refine the Code. The
 // request's sensitive values are redacted from the kept ProviderBody.
-func apiError(resp *httpx.Response, sensitive ...string) *tokenize.Error {
+func apiError(resp *httpx.Response) *tokenize.Error {
 	e := httpx.StatusError(resp)
 	e.RequestID = safeID(e.RequestID)
 	if len(resp.Body) > 0 {
-		e.SetProviderBody(redact.Body(resp.Body, sensitiveKeys, sensitive...))
+		e.SetProviderBody(resp.KeptBody(sensitiveKeys))
 	}
 	var b errorBody
 	body := bytes.TrimSpace(resp.Body)

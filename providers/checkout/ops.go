@@ -87,7 +87,7 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 			h.Set("Authorization", "Bearer "+p.secretKey.Reveal())
 		}
 		resp, err := p.http.Do(ctx, httpx.Request{
-			Method: c.method, URL: p.baseURL + c.path, Header: h, Body: body, Idempotent: c.idempotent,
+			Method: c.method, URL: p.baseURL + c.path, Header: h, Body: body, Idempotent: c.idempotent, Sensitive: c.sensitive,
 		})
 		if err != nil {
 			return nil, err
@@ -108,7 +108,7 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 		if resp.Status >= 200 && resp.Status < 300 {
 			return nil, httpx.Malformed(resp, "unexpected success status "+strconv.Itoa(resp.Status))
 		}
-		return nil, apiError(resp, c.sensitive...)
+		return nil, apiError(resp)
 	}
 }
 

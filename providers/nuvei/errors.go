@@ -8,7 +8,6 @@ import (
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
-	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // Nuvei error codes the adapter recognises. The seeds show 5000.1000
@@ -62,7 +61,7 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 		}
 	}
 	e.RequestID = resp.RequestID
-	e.SetProviderBody(redact.Body(resp.Body, sensitiveKeys))
+	e.SetProviderBody(resp.KeptBody(sensitiveKeys))
 	return e
 }
 

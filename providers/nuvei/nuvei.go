@@ -99,6 +99,18 @@ func (p *provider) Capabilities() tokenize.Capabilities {
 	return c
 }
 
+// secretsOf lists the secret values a create request carries.
+func secretsOf(req *tokenize.CreatePaymentTokenRequest) []string {
+	switch {
+	case req.Card != nil:
+		return []string{req.Card.Number.Reveal(), req.Card.CVV.Reveal()}
+	case req.BankAccount != nil:
+		return []string{req.BankAccount.AccountNumber.Reveal()}
+	default:
+		return []string{req.TemporaryToken.Reveal()}
+	}
+}
+
 func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreatePaymentTokenRequest) (*tokenize.PaymentToken, error) {
 	body := createPaymentTokenRequest{
 		ProcessingEntityID: p.entity,
@@ -119,7 +131,7 @@ func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreateP
 	default:
 		return nil, &tokenize.Error{Code: tokenize.InvalidArgument, Field: tokenize.FieldPaymentMethod, Message: "no payment method"}
 	}
-	resp, err := p.post(ctx, pathPaymentTokens, body, false)
+	resp, err := p.post(ctx, pathPaymentTokens, body, false, secretsOf(req)...)
 	if err != nil {
 		return nil, err
 	}
@@ -168,7 +180,7 @@ func (p *provider) ProvisionNetworkToken(ctx context.Context, req *tokenize.Prov
 	body := provisionRequest{ProcessingEntityID: p.entity, MerchantReference: req.MerchantReference}
 	body.PaymentOption.Card = cardToWire(req.Card)
 	body.PaymentOption.Card.CardHolderName = "" // not part of POST /network-tokens
-	resp, err := p.post(ctx, pathNetworkTokens, body, false)
+	resp, err := p.post(ctx, pathNetworkTokens, body, false, req.Card.Number.Reveal(), req.Card.CVV.Reveal())
 	if err != nil {
 		return nil, err
 	}
@@ -221,12 +233,15 @@ func (p *provider) header() http.Header {
 // built as literals.
 var apiKeyHeader = http.CanonicalHeaderKey(headerAPIKey)
 
-func (p *provider) post(ctx context.Context, path string, body any, idempotent bool) (*httpx.Response, error) {
+// post sends body to path; sensitive are the secret values it carries,
+// redacted from any error body kept for ProviderBody.
+func (p *provider) post(ctx context.Context, path string, body any, idempotent bool, sensitive ...string) (*httpx.Response, error) {
 	b, err := json.Marshal(body)
 	if err != nil {
 		return nil, &tokenize.Error{Code: tokenize.Internal, Message: "cannot encode request"}
 	}
-	return p.do(ctx, httpx.Request{Method: http.MethodPost, URL: p.base + path, Header: p.header(), Body: b, Idempotent: idempotent})
+	return p.do(ctx, httpx.Request{Method: http.MethodPost, URL: p.base + path, Header: p.header(), Body: b,
+		Idempotent: idempotent, Sensitive: sensitive})
 }
 
 func (p *provider) get(ctx context.Context, path string) (*httpx.Response, error) {

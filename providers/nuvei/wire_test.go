@@ -607,3 +607,18 @@ func TestWireIssuerCountry(t *testing.T) {
 		})
 	}
 }
+
+// An error page that echoes the request keeps neither its card number nor
+// its CVV, though a CVV alone does not look like a secret: the request's
+// own values are redacted from the kept body.
+func TestWireKeptBodyRedactsTheRequestsValues(t *testing.T) {
+	c, mt := wireClient(t)
+	echo := `<html><body>rejected: card ` + visa.Number.Reveal() + ` cvv ` + visa.CVV.Reveal() + `</body></html>`
+	mt.RegisterResponder("POST", wireBase+"/payment-tokens", httpmock.NewStringResponder(502, echo))
+	card := visa
+	_, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: &card})
+	kept := string(asError(t, err).ProviderBody())
+	require.Contains(t, kept, "rejected")
+	assert.NotContains(t, kept, visa.Number.Reveal())
+	assert.NotContains(t, kept, "cvv "+visa.CVV.Reveal())
+}
