@@ -38,7 +38,7 @@ func PAN(s string) string {
 const MaxCardDigits = 19
 
 // CardNumbers masks, with PAN, every run of at least MinCardDigits digits
-// in s, counting digits grouped by single spaces or hyphens
+// in s, counting digits grouped by one or two spaces or hyphens
 // ("4111 1111 1111 1111") as one run. Shorter numbers, such as dates,
 // amounts and codes, are left alone. A run longer than MaxCardDigits, or
 // one whose last group has fewer than four digits, may be a card number
@@ -62,8 +62,13 @@ func CardNumbers(s string) string {
 			case isDigit(s[j]):
 				digits = append(digits, s[j])
 				group++
-			case (s[j] == ' ' || s[j] == '-') && j+1 < len(s) && isDigit(s[j+1]):
+			case isSep(s[j]) && j+1 < len(s) && isDigit(s[j+1]):
 				group = 0
+			case isSep(s[j]) && j+2 < len(s) && isSep(s[j+1]) && isDigit(s[j+2]):
+				// Two separators ("4111  1111") still join groups: a
+				// doubled space must not split a card number in two.
+				group = 0
+				j++
 			default:
 				break scan
 			}
@@ -100,6 +105,9 @@ func AllDigits(s string) bool {
 }
 
 func isDigit(b byte) bool { return b >= '0' && b <= '9' }
+
+// isSep reports a separator people write between card-number groups.
+func isSep(b byte) bool { return b == ' ' || b == '-' }
 
 // Format writes safe, the text a value shows instead of itself, for any fmt
 // verb: quoted for %q, as is otherwise. It is the Format method of every
