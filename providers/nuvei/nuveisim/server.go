@@ -4,34 +4,24 @@ import (
 	"encoding/json"
 
 	"github.com/tokenize-go/tokenize"
-	"github.com/tokenize-go/tokenize/internal/loopback"
+	"github.com/tokenize-go/tokenize/internal/simkit"
 )
 
-// Server is a Simulator served over HTTP on a loopback address. It
-// satisfies the conformance suite's Simulator interface.
+// Server is a Nuvei Simulator listening on a loopback port; Settings and
+// Config point the nuvei adapter at it with the x-api-key and processing
+// entity it accepts. It satisfies the conformance suite's Simulator
+// interface.
 type Server struct {
 	*Simulator
-	// URL is the base URL of the simulated API, such as
-	// "http://127.0.0.1:54321".
-	URL string
-
-	srv *loopback.Server
+	*simkit.Loopback // URL (such as "http://127.0.0.1:54321"), Close, Connections
 }
 
-// NewServer starts a Simulator on a loopback port. Close it when done.
+// NewServer starts a Simulator built with opts on a loopback port. Close
+// it when done.
 func NewServer(opts ...Option) *Server {
-	s := &Server{Simulator: New(opts...)}
-	s.srv = loopback.Start(s.Handler())
-	s.URL = s.srv.URL
-	return s
+	sim := New(opts...)
+	return &Server{Simulator: sim, Loopback: simkit.Serve(sim.Handler())}
 }
-
-// Close shuts the server down, closing open client connections.
-func (s *Server) Close() { s.srv.Close() }
-
-// Connections returns how many TCP connections clients have opened to the
-// server.
-func (s *Server) Connections() int64 { return s.srv.Connections() }
 
 // Settings returns settings for the provider "nuvei" that point at the
 // server with the credentials it accepts.

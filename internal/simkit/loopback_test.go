@@ -1,4 +1,4 @@
-package loopback
+package simkit_test
 
 import (
 	"io"
@@ -7,13 +7,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.uber.org/goleak"
+
+	"github.com/tokenize-go/tokenize/internal/simkit"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
-
 func TestConnectionsAreCounted(t *testing.T) {
-	s := Start(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
+	s := simkit.Serve(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) { _, _ = io.WriteString(w, "ok") }))
 	defer s.Close()
 	tr := &http.Transport{}
 	defer tr.CloseIdleConnections()

@@ -1,8 +1,4 @@
-// Package loopback serves an http.Handler on a loopback port and counts
-// the TCP connections clients open to it: the serving half the provider
-// simulators share (load tests use the count to prove connections are
-// reused).
-package loopback
+package simkit
 
 import (
 	"net"
@@ -11,8 +7,8 @@ import (
 	"sync/atomic"
 )
 
-// Server is a running loopback server.
-type Server struct {
+// Loopback is a handler served over HTTP on a loopback port.
+type Loopback struct {
 	// URL is the server's base URL, such as "http://127.0.0.1:54321".
 	URL string
 
@@ -20,9 +16,10 @@ type Server struct {
 	conns atomic.Int64
 }
 
-// Start serves h on a loopback port. Close it when done.
-func Start(h http.Handler) *Server {
-	s := &Server{}
+// Serve serves h on a loopback port and counts the TCP connections
+// clients open to it. Close it when done.
+func Serve(h http.Handler) *Loopback {
+	s := &Loopback{}
 	s.srv = httptest.NewUnstartedServer(h)
 	s.srv.Config.ConnState = func(_ net.Conn, st http.ConnState) {
 		if st == http.StateNew {
@@ -36,10 +33,10 @@ func Start(h http.Handler) *Server {
 
 // Close shuts the server down, closing open client connections first so
 // that idle keep-alive connections cannot hold it up.
-func (s *Server) Close() {
+func (s *Loopback) Close() {
 	s.srv.CloseClientConnections()
 	s.srv.Close()
 }
 
 // Connections returns how many TCP connections clients have opened.
-func (s *Server) Connections() int64 { return s.conns.Load() }
+func (s *Loopback) Connections() int64 { return s.conns.Load() }
