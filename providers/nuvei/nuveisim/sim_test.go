@@ -356,3 +356,25 @@ func TestSimCardBrandEnum(t *testing.T) {
 		assert.Equal(t, want.brand, pt["paymentOption"].(map[string]any)["card"].(map[string]any)["cardBrand"], pan)
 	}
 }
+
+// Two simulators with the same seed answer the same requests with the
+// same ids, token numbers and cryptograms.
+func TestSimSeedIsReproducible(t *testing.T) {
+	run := func(opts ...nuveisim.Option) []string {
+		s := nuveisim.NewServer(opts...)
+		defer s.Close()
+		r := call(t, s, "POST", "/network-tokens", nuveisim.APIKey, create(map[string]any{"card": card(nuveisim.VisaPAN)}))
+		require.Equal(t, 201, r.status, r.body)
+		nt := r.json["paymentOption"].(map[string]any)["networkToken"].(map[string]any)
+		id := nt["paymentTokenId"].(string)
+		cg := call(t, s, "POST", "/network-tokens/cryptograms", nuveisim.APIKey, map[string]any{"processingEntityId": nuveisim.ProcessingEntityID,
+			"type": "ECOM", "paymentOption": map[string]any{"paymentToken": map[string]any{"paymentTokenId": id}}})
+		require.Equal(t, 201, cg.status, cg.body)
+		tok := cg.json["paymentOption"].(map[string]any)["networkToken"].(map[string]any)
+		return []string{id, nt["tokenNumber"].(string), nt["tokenUniqueReference"].(string), tok["cryptogram"].(string)}
+	}
+	a := run(nuveisim.WithSeed(42))
+	assert.Equal(t, a, run(nuveisim.WithSeed(42)))
+	assert.NotEqual(t, a, run(nuveisim.WithSeed(43)))
+	assert.NotEqual(t, run(), run(), "without a seed, values are random")
+}
