@@ -379,3 +379,23 @@ func TestConnectTokenBasicIsFormDecoded(t *testing.T) {
 	_, err = c.GetNetworkToken(context.Background(), "nt_aaaaaaaaaaaaaaaaaaaaaaaaaa")
 	assert.Equal(t, tokenize.NotFound, tokenize.CodeOf(err), "the adapter authenticates with such a secret")
 }
+
+// Two simulators with the same seed answer the same requests with the
+// same ids, token numbers, cryptograms and request ids.
+func TestSeedIsReproducible(t *testing.T) {
+	run := func(opts ...checkoutsim.Option) []string {
+		s := checkoutsim.NewServer(opts...)
+		defer s.Close()
+		at := accessToken(t, s)
+		src := instrument(t, s, at, checkoutsim.VisaPAN)
+		r := do(t, s, "POST", "/network-tokens", at, "application/json", jsonBody(map[string]any{"source": map[string]string{"type": "id", "id": src}}))
+		require.Equal(t, 201, r.status, r.raw)
+		nt := r.body["network_token"].(map[string]any)
+		cg := do(t, s, "POST", "/network-tokens/"+nt["id"].(string)+"/cryptograms", at, "application/json", `{"transaction_type":"ecom"}`)
+		return []string{at, src, nt["id"].(string), nt["number"].(string), cg.body["cryptogram"].(string), cg.header.Get("Cko-Request-Id")}
+	}
+	a := run(checkoutsim.WithSeed(42))
+	assert.Equal(t, a, run(checkoutsim.WithSeed(42)))
+	assert.NotEqual(t, a, run(checkoutsim.WithSeed(43)))
+	assert.NotEqual(t, run(), run(), "without a seed, values are random")
+}

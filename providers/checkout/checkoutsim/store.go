@@ -1,0 +1,86 @@
+package checkoutsim
+
+import (
+	"sync"
+	"time"
+)
+
+// store is the simulator's state, in memory, behind one mutex.
+type store struct {
+	mu            sync.Mutex
+	accessTokens  map[string]accessToken
+	cardTokens    map[string]*cardToken
+	instruments   map[string]*instrument
+	networkTokens map[string]*networkToken
+	bySource      map[string]string // "src:<id>" or "card:<pan>" -> nt id
+}
+
+func newStore() store {
+	return store{
+		accessTokens:  map[string]accessToken{},
+		cardTokens:    map[string]*cardToken{},
+		instruments:   map[string]*instrument{},
+		networkTokens: map[string]*networkToken{},
+		bySource:      map[string]string{},
+	}
+}
+
+type accessToken struct {
+	expires time.Time
+	scopes  []string
+}
+
+type card struct {
+	number      string
+	expiryMonth int
+	expiryYear  int
+	name        string
+}
+
+type cardToken struct {
+	card
+	expires time.Time
+	used    bool
+}
+
+type instrument struct {
+	id          string
+	kind        string // card or ach
+	card        card
+	fingerprint string
+	customerID  string
+	email       string
+	ach         achData
+	created     time.Time
+}
+
+// networkToken is a stored network token. scheme is the wire "type" (vts
+// or mdes); dpan and its expiry are empty until the scheme issues them.
+type networkToken struct {
+	id, state, scheme   string
+	dpan                string
+	expMonth, expYear   int
+	cardLast4           string
+	cardMonth, cardYear int
+	par, trid           string
+	tokenSchemeID       string // token_scheme_id
+	created, modified   time.Time
+}
+
+// hasDPAN reports the states whose answers carry the DPAN and its expiry
+// (seed 002: "only returned when the network token status is one of:
+// active, suspended, inactive").
+func hasDPAN(state string) bool {
+	return state == "active" || state == "suspended" || state == "inactive"
+}
+
+// issueDPAN gives nt a DPAN, its expiry and a scheme token id; s.mu must
+// be held.
+func (s *Simulator) issueDPAN(nt *networkToken) {
+	nt.dpan, nt.expMonth, nt.expYear = s.dpan(nt.scheme == "vts"), nt.cardMonth, s.now().UTC().Year()+3
+	nt.tokenSchemeID = s.newID("scheme_")
+}
+
+// newID returns prefix + 26 random lowercase base32 characters, the shape
+// of Checkout.com ids.
+func (s *Simulator) newID(prefix string) string { return prefix + s.rand.Base32(26) }

@@ -1,0 +1,120 @@
+package checkoutsim
+
+import (
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tokenize-go/tokenize/internal/simkit"
+)
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	simkit.WriteJSON(w, status, "application/json; charset=utf-8", v)
+}
+
+// writeError sends Checkout's error envelope.
+func writeError(w http.ResponseWriter, status int, errorType string, codes ...string) {
+	body := map[string]any{"request_id": w.Header().Get("Cko-Request-Id"), "error_type": errorType}
+	if len(codes) > 0 {
+		body["error_codes"] = codes
+	}
+	writeJSON(w, status, body)
+}
+
+func invalid(w http.ResponseWriter, codes ...string) {
+	writeError(w, http.StatusUnprocessableEntity, "request_invalid", codes...)
+}
+
+// isJSON reports a JSON request body (415 otherwise).
+func isJSON(r *http.Request) bool {
+	mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	return err == nil && (mt == "application/json" || strings.HasSuffix(mt, "+json"))
+}
+
+// decode reads a JSON body, answering 415 or 422 itself on failure.
+func decode(w http.ResponseWriter, r *http.Request, v any) bool {
+	if !isJSON(r) {
+		w.WriteHeader(http.StatusUnsupportedMediaType)
+		return false
+	}
+	if err := simkit.DecodeJSON(r, v); err != nil {
+		invalid(w, "request_json_invalid")
+		return false
+	}
+	return true
+}
+
+// achData is an ACH instrument's instrument_data.
+type achData struct {
+	AccountType   string `json:"account_type"`
+	AccountNumber string `json:"account_number"`
+	BankCode      string `json:"bank_code"`
+	Currency      string `json:"currency"`
+	Country       string `json:"country"`
+}
+
+// instrumentJSON renders an instrument; s.mu must be held.
+func (s *Simulator) instrumentJSON(in *instrument) map[string]any {
+	m := map[string]any{"type": in.kind, "id": in.id, "fingerprint": in.fingerprint}
+	if in.customerID != "" {
+		c := map[string]any{"id": in.customerID}
+		if in.email != "" {
+			c["email"] = in.email
+		}
+		m["customer"] = c
+	}
+	if in.kind == "ach" {
+		n := in.ach.AccountNumber
+		m["instrument_data"] = map[string]any{
+			"account_type": in.ach.AccountType, "account_number": strings.Repeat("*", len(n)-4) + n[len(n)-4:],
+			"bank_code": in.ach.BankCode, "currency": in.ach.Currency, "country": in.ach.Country,
+		}
+		m["created_on"] = in.created.Format(time.RFC3339Nano)
+		m["modified_on"] = in.created.Format(time.RFC3339Nano)
+		return m
+	}
+	c := in.card
+	m["expiry_month"], m["expiry_year"] = c.expiryMonth, c.expiryYear
+	m["scheme"], m["last4"], m["bin"] = schemeOf(c.number), c.number[len(c.number)-4:], c.number[:6]
+	m["card_type"], m["card_category"], m["issuer_country"] = "Credit", "Consumer", "US"
+	if c.name != "" {
+		m["name"] = c.name
+	}
+	if ntID := s.bySource["src:"+in.id]; ntID != "" {
+		if nt := s.networkTokens[ntID]; nt != nil {
+			m["network_token"] = map[string]any{"id": nt.id, "state": nt.state}
+		}
+	}
+	return m
+}
+
+// networkTokenJSON renders the seed 002 shape; expiry values are strings.
+func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
+	t := map[string]any{
+		"id": nt.id, "state": nt.state, "type": nt.scheme,
+		"payment_account_reference": nt.par,
+		"created_on":                nt.created.Format("2006-01-02T15:04:05.000-07:00"),
+		"modified_on":               nt.modified.Format("2006-01-02T15:04:05.000-07:00"),
+	}
+	if hasDPAN(nt.state) {
+		t["number"] = nt.dpan
+		t["expiry_month"], t["expiry_year"] = strconv.Itoa(nt.expMonth), strconv.Itoa(nt.expYear)
+	}
+	m := map[string]any{
+		"card": map[string]any{
+			"last4": nt.cardLast4, "expiry_month": strconv.Itoa(nt.cardMonth), "expiry_year": strconv.Itoa(nt.cardYear),
+		},
+		"network_token":      t,
+		"token_requestor_id": nt.trid,
+		"_links": map[string]any{
+			"self":       map[string]string{"href": "/network-tokens/" + nt.id},
+			"cryptogram": map[string]string{"href": "/network-tokens/" + nt.id + "/cryptograms"},
+		},
+	}
+	if nt.tokenSchemeID != "" {
+		m["token_scheme_id"] = nt.tokenSchemeID
+	}
+	return m
+}
