@@ -1,0 +1,59 @@
+package main
+
+import (
+	"regexp"
+	"strings"
+
+	"github.com/tokenize-go/tokenize/internal/redact"
+)
+
+// refuseCardNumbers refuses a command line with anything that looks like a
+// card number, in any argument: a value given to a flag, a positional
+// argument, or a flag's name. What looks like a card number is what the
+// library masks in error messages (redact.CardNumbers: a run of 12 or more
+// digits, possibly grouped by spaces or hyphens), so that the command line
+// and the logs agree, with one exception: a UUID. Nuvei's token ids are
+// UUIDs, and about one in a hundred has hyphen-joined groups of digits
+// only ("…-2310-4551-8161-…") that the rule would take for a grouped card
+// number; nobody writes a card number in a UUID's 8-4-4-4-12 shape.
+//
+// The error names the argument's position only: the value must not reach
+// the terminal, a log or a CI transcript again. An id that is itself a run
+// of digits can be given in a file with -ids.
+func refuseCardNumbers(args []string) error {
+	for i, a := range args {
+		if a = withoutUUIDs(a); redact.CardNumbers(a) != a {
+			return usagef("argument %d looks like a card number and is not repeated here: "+
+				"card data is read from a file or standard input (-card FILE, \"-\" for standard input), "+
+				"never from the command line, where shell history and ps would keep it", i+1)
+		}
+	}
+	return nil
+}
+
+var uuid = regexp.MustCompile(`[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}`)
+
+// withoutUUIDs replaces each UUID in s by a space. A match must stand
+// alone, not be cut out of a longer run of hex digits and hyphens, so that
+// a card number followed by UUID-shaped groups is still seen whole.
+func withoutUUIDs(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range uuid.FindAllStringIndex(s, -1) {
+		if (m[0] > 0 && isUUIDChar(s[m[0]-1])) || (m[1] < len(s) && isUUIDChar(s[m[1]])) {
+			continue
+		}
+		b.WriteString(s[last:m[0]])
+		b.WriteByte(' ')
+		last = m[1]
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+func isUUIDChar(c byte) bool {
+	return c == '-' || c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}

@@ -1,0 +1,127 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+
+	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
+	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+)
+
+// simulators is every simulator "tokenize sim" can serve, in the order it
+// starts them. Adding a provider's simulator is adding its line here.
+var simulators = []simulatorEntry{
+	{name: "nuvei", start: startNuvei},
+	{name: "checkout", start: startCheckout},
+}
+
+// simulatorEntry names a simulator and starts one.
+type simulatorEntry struct {
+	name  string
+	start func() simulated
+}
+
+// simulated is a started simulator: its API handler and what a client
+// needs to reach it once it is served at a base URL.
+type simulated struct {
+	handler  http.Handler
+	describe func(baseURL string) simInfo
+}
+
+// simInfo is what "tokenize sim" prints for one simulator: everything a
+// client in any language needs to use it.
+type simInfo struct {
+	Provider string `json:"provider"`
+	// BaseURL is the simulated API's base URL.
+	BaseURL string `json:"base_url"`
+	// TokenURL is the OAuth access-token URL, for providers that use one.
+	TokenURL string `json:"token_url,omitempty"`
+	// Credentials are what the simulator accepts, by the name of the
+	// provider's setting.
+	Credentials map[string]string `json:"credentials"`
+	// Config is a tokenize configuration that points at the simulator, as
+	// tokenize.LoadConfig reads it.
+	Config tokenize.Config `json:"config"`
+	// ConfigFile is where -config-dir wrote Config.
+	ConfigFile string `json:"config_file,omitempty"`
+	// TestCards are the simulator's test cards and what each triggers.
+	TestCards []testCard `json:"test_cards"`
+}
+
+// testCard is a simulator's test card. The numbers are public test data,
+// not card numbers of anyone's.
+type testCard struct {
+	Number   string `json:"number"`
+	Triggers string `json:"triggers"`
+}
+
+func startNuvei() simulated {
+	s := nuveisim.New()
+	return simulated{
+		handler: s.Handler(),
+		describe: func(base string) simInfo {
+			creds := map[string]string{"api_key": s.APIKey(), "processing_entity_id": s.ProcessingEntityID()}
+			return simInfo{
+				Provider:    "nuvei",
+				BaseURL:     base,
+				Credentials: creds,
+				Config:      configFor("nuvei", creds, map[string]string{"base_url": base}),
+				TestCards: []testCard{
+					{nuveisim.VisaPAN, "Visa: an active VTS network token"},
+					{nuveisim.MastercardPAN, "Mastercard: an active MDES network token"},
+					{nuveisim.DeclinedPAN, "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
+					{nuveisim.InvalidPAN, "HTTP 400, code " + nuveisim.CodeValidation + ": card number invalid (InvalidArgument)"},
+					{nuveisim.ForbiddenPAN, "HTTP 403, code " + nuveisim.CodeAuthorization + " (PermissionDenied)"},
+					{nuveisim.InternalErrorPAN, "HTTP 500, code " + nuveisim.CodeInternal + " (Internal)"},
+					{nuveisim.RefusedPAN, "HTTP 200 with result.status error, code " + nuveisim.CodeRefused + " (FailedPrecondition)"},
+				},
+			}
+		},
+	}
+}
+
+func startCheckout() simulated {
+	s := checkoutsim.New()
+	return simulated{
+		handler: s.Handler(),
+		describe: func(base string) simInfo {
+			creds := map[string]string{
+				"client_id":     checkoutsim.ClientID,
+				"client_secret": checkoutsim.ClientSecret,
+				"public_key":    checkoutsim.PublicKey,
+				"secret_key":    checkoutsim.SecretKey,
+			}
+			tokenURL := base + "/connect/token"
+			return simInfo{
+				Provider:    "checkout",
+				BaseURL:     base,
+				TokenURL:    tokenURL,
+				Credentials: creds,
+				Config: configFor("checkout", map[string]string{
+					"client_id":     checkoutsim.ClientID,
+					"client_secret": checkoutsim.ClientSecret,
+					"public_key":    checkoutsim.PublicKey,
+				}, map[string]string{"environment": "sandbox", "base_url": base, "token_url": tokenURL}),
+				TestCards: []testCard{
+					{checkoutsim.VisaPAN, "Visa: an active VTS network token"},
+					{checkoutsim.MastercardPAN, "Mastercard: an active MDES network token"},
+					{checkoutsim.DeclinedPAN, "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
+				},
+			}
+		},
+	}
+}
+
+// configFor returns a configuration of provider with the union of the
+// settings maps.
+func configFor(provider string, settings ...map[string]string) tokenize.Config {
+	all := map[string]string{}
+	for _, m := range settings {
+		for k, v := range m {
+			all[k] = v
+		}
+	}
+	b, _ := json.Marshal(all) // a map of strings always encodes
+	return tokenize.Config{Provider: provider, Settings: b}
+}
