@@ -381,10 +381,15 @@ const (
 	OpGetNetworkToken
 	OpDeleteNetworkToken
 	OpRequestCryptogram
+	// OpReceiveWebhook is the verification and parsing of a webhook
+	// delivery (Client.ParseWebhook, Client.WebhookHandler). It is not a
+	// call to the provider, and Capabilities.Webhooks, not Operations,
+	// declares it.
+	OpReceiveWebhook
 )
 
 var opNames = []string{"", "CreatePaymentToken", "GetPaymentToken", "DeletePaymentToken",
-	"ProvisionNetworkToken", "GetNetworkToken", "DeleteNetworkToken", "RequestCryptogram"}
+	"ProvisionNetworkToken", "GetNetworkToken", "DeleteNetworkToken", "RequestCryptogram", "ReceiveWebhook"}
 
 // String returns the Operation's name, or Operation(n) for a value out of range.
 func (o Operation) String() string { return enumString(opNames, o, "Operation") }
@@ -400,7 +405,9 @@ func (o Operation) MarshalText() ([]byte, error) { return []byte(o.String()), ni
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (o *Operation) UnmarshalText(t []byte) (err error) { *o, err = ParseOperation(string(t)); return }
 
-// Operations lists every operation, in a stable order.
+// Operations lists every operation a provider implements as a method of
+// Provider and declares in Capabilities.Operations, in a stable order.
+// OpReceiveWebhook is not among them (see Capabilities.Webhooks).
 func Operations() []Operation {
 	return []Operation{OpCreatePaymentToken, OpGetPaymentToken, OpDeletePaymentToken,
 		OpProvisionNetworkToken, OpGetNetworkToken, OpDeleteNetworkToken, OpRequestCryptogram}

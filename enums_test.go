@@ -59,8 +59,11 @@ func TestEnums(t *testing.T) {
 			func() encoding.TextUnmarshaler { return new(tokenize.PaymentMethodKind) }, tokenize.PaymentMethodKind(200)},
 		{"BankAccountType", stringers(tokenize.AccountTypeUnknown, tokenize.AccountChecking, tokenize.AccountSavings), wrap(tokenize.ParseBankAccountType),
 			func() encoding.TextUnmarshaler { return new(tokenize.BankAccountType) }, tokenize.BankAccountType(200)},
-		{"Operation", stringers(tokenize.Operations()...), wrap(tokenize.ParseOperation),
+		{"Operation", stringers(append(tokenize.Operations(), tokenize.OpReceiveWebhook)...), wrap(tokenize.ParseOperation),
 			func() encoding.TextUnmarshaler { return new(tokenize.Operation) }, tokenize.Operation(200)},
+		{"EventKind", stringers(tokenize.EventNone, tokenize.EventUpdated, tokenize.EventCardUpdated, tokenize.EventStateChanged,
+			tokenize.EventDeleted), wrap(tokenize.ParseEventKind),
+			func() encoding.TextUnmarshaler { return new(tokenize.EventKind) }, tokenize.EventKind(200)},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -71,6 +71,31 @@ type Provider interface {
 	RequestCryptogram(ctx context.Context, req *CryptogramRequest) (*Cryptogram, error)
 }
 
+// WebhookParser is the optional interface of an adapter whose provider
+// pushes network-token changes by webhook. An adapter implementing it
+// declares Capabilities.Webhooks when it holds the webhook secrets to
+// verify deliveries with; the Client bounds the body, checks the events'
+// age, delivers them and answers the provider.
+//
+// Contract of ParseWebhook:
+//   - header and body are one delivery's, body complete and at most
+//     MaxWebhookBytes long.
+//   - The signature is verified first, against every configured secret
+//     (two during a rotation), in constant time (crypto/hmac.Equal), on
+//     the raw bytes. A missing, malformed or wrong signature gives
+//     Unauthenticated and nothing else: the body is not parsed.
+//   - A verified body that is not a valid event gives InvalidArgument.
+//   - A verified event of a type that is not about network tokens gives no
+//     events and no error, so that it is acknowledged, not redelivered.
+//   - Each event carries ID, OccurredAt, Kind, ProviderType and a Token
+//     with at least ID and State, and the body through
+//     SetProviderPayload. Provider may be left empty.
+//   - Errors, secrets and events never carry a secret's value.
+//   - It must be safe for concurrent use.
+type WebhookParser interface {
+	ParseWebhook(header http.Header, body []byte) ([]*NetworkTokenEvent, error)
+}
+
 // Capabilities declares what a provider supports. The Client refuses
 // anything not declared with an Unsupported error, without calling the
 // provider.
@@ -92,6 +117,12 @@ type Capabilities struct {
 	ProvisionIsIdempotent bool
 	// TransactionTypes RequestCryptogram accepts.
 	TransactionTypes []TransactionType
+	// Webhooks reports that the provider pushes network-token changes by
+	// webhook and that the adapter, configured with the webhook secrets,
+	// verifies and parses them: it implements WebhookParser.
+	// Client.WebhookHandler and Client.ParseWebhook are refused without
+	// it. SyncNetworkTokens needs only OpGetNetworkToken.
+	Webhooks bool
 }
 
 // Supports reports whether op is declared.

@@ -1,0 +1,116 @@
+package tokenize_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"time"
+
+	"github.com/tokenize-go/tokenize"
+)
+
+// memoryWebhooks is the memory provider with webhooks, again an
+// ILLUSTRATION: its deliveries are {"id","at","token","state"} signed with
+// the hex HMAC-SHA256 of the body in header Memory-Signature. A real
+// adapter verifies its provider's own format the same way.
+type memoryWebhooks struct {
+	*memoryProvider
+	secret string
+}
+
+func (m memoryWebhooks) Capabilities() tokenize.Capabilities {
+	caps := m.memoryProvider.Capabilities()
+	caps.Webhooks = true
+	return caps
+}
+
+func (m memoryWebhooks) ParseWebhook(h http.Header, body []byte) ([]*tokenize.NetworkTokenEvent, error) {
+	sig, _ := hex.DecodeString(h.Get("Memory-Signature"))
+	mac := hmac.New(sha256.New, []byte(m.secret))
+	mac.Write(body)
+	if !hmac.Equal(sig, mac.Sum(nil)) {
+		return nil, &tokenize.Error{Code: tokenize.Unauthenticated, Message: "bad signature"}
+	}
+	var e struct {
+		ID, Token, State string
+		At               time.Time
+	}
+	if err := json.Unmarshal(body, &e); err != nil {
+		return nil, &tokenize.Error{Code: tokenize.InvalidArgument, Message: "not an event"}
+	}
+	state, _ := tokenize.ParseNetworkTokenState(e.State)
+	return []*tokenize.NetworkTokenEvent{{ID: e.ID, OccurredAt: e.At, Kind: tokenize.EventUpdated,
+		Token: tokenize.NetworkToken{ID: e.Token, State: state}}}, nil
+}
+
+// memorySign is what the provider does when it sends a webhook.
+func memorySign(secret string, body []byte) http.Header {
+	mac := hmac.New(sha256.New, []byte(secret))
+	mac.Write(body)
+	return http.Header{"Memory-Signature": {hex.EncodeToString(mac.Sum(nil))}}
+}
+
+func ExampleNetworkTokenEvent_Apply() {
+	// Your copy of a token, as stored after the last change you applied.
+	held := tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateActive, UpdatedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)}
+
+	suspended := &tokenize.NetworkTokenEvent{ID: "evt_1", OccurredAt: time.Date(2026, 5, 2, 0, 0, 0, 0, time.UTC),
+		Token: tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateSuspended}}
+	reactivated := &tokenize.NetworkTokenEvent{ID: "evt_2", OccurredAt: time.Date(2026, 5, 3, 0, 0, 0, 0, time.UTC),
+		Token: tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateActive}}
+
+	// Delivered out of order, and one of them twice.
+	for _, ev := range []*tokenize.NetworkTokenEvent{reactivated, suspended, reactivated} {
+		changed, applied := ev.Apply(&held)
+		fmt.Println(ev.ID, "applied:", applied, "changed:", changed, "state:", held.State)
+	}
+	// Output:
+	// evt_2 applied: true changed: none state: active
+	// evt_1 applied: false changed: none state: active
+	// evt_2 applied: false changed: none state: active
+}
+
+func ExampleClient_WebhookHandler() {
+	const secret = "whsec_example"
+	client := tokenize.New(memoryWebhooks{newMemoryProvider(), secret})
+
+	held := map[string]*tokenize.NetworkToken{"nt_1": {ID: "nt_1", State: tokenize.StateActive}}
+	handler, err := client.WebhookHandler(func(ctx context.Context, ev *tokenize.NetworkTokenEvent) error {
+		copyOf, ok := held[ev.Token.ID]
+		if !ok {
+			return nil // not one of ours
+		}
+		if changed, applied := ev.Apply(copyOf); applied {
+			fmt.Println("token", copyOf.ID, changed, copyOf.State) // and save it: an error here makes the provider redeliver
+		}
+		return nil
+	})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// In a program: http.Handle("POST /webhooks/tokenize", handler).
+	body := []byte(`{"ID":"evt_1","Token":"nt_1","State":"suspended","At":"` + time.Now().UTC().Format(time.RFC3339) + `"}`)
+	for _, header := range []http.Header{memorySign(secret, body), memorySign("forged", body)} {
+		req := httptest.NewRequest(http.MethodPost, "/webhooks/tokenize", bytes.NewReader(body))
+		req.Header = header
+		w := httptest.NewRecorder()
+		handler.ServeHTTP(w, req)
+		fmt.Println("answered", w.Code)
+	}
+
+	// A provider that pushes nothing is refused at construction.
+	_, err = tokenize.New(newMemoryProvider()).WebhookHandler(func(context.Context, *tokenize.NetworkTokenEvent) error { return nil })
+	fmt.Println(err)
+	// Output:
+	// token nt_1 state_changed suspended
+	// answered 200
+	// answered 401
+	// tokenize: memory ReceiveWebhook: Unsupported: memory does not push network-token changes by webhook: use SyncNetworkTokens
+}
