@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"time"
 
 	"github.com/tokenize-go/tokenize"
@@ -74,6 +75,37 @@ func ExampleNetworkTokenEvent_Apply() {
 	// evt_2 applied: true changed: none state: active
 	// evt_1 applied: false changed: none state: active
 	// evt_2 applied: false changed: none state: active
+}
+
+func ExampleClient_SyncNetworkTokens() {
+	ctx := context.Background()
+	provider := newMemoryProvider()
+	client := tokenize.New(provider)
+
+	// The tokens you hold (in practice, rows read from your database as
+	// the sweep goes).
+	var held []tokenize.NetworkToken
+	for range 3 {
+		nt, _ := client.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{Card: exampleCard()})
+		held = append(held, *nt)
+	}
+	// Meanwhile, the issuer suspends one token and the scheme deletes another.
+	provider.tokens["nt_2"].State = tokenize.StateSuspended
+	provider.tokens["nt_3"].State = tokenize.StateDeleted
+
+	for r := range client.SyncNetworkTokens(ctx, slices.Values(held), tokenize.SyncOptions{Concurrency: 1}) {
+		if r.Err != nil {
+			fmt.Println(r.ID, "not read, try again later:", tokenize.CodeOf(r.Err))
+			continue
+		}
+		i := slices.IndexFunc(held, func(h tokenize.NetworkToken) bool { return h.ID == r.ID })
+		if changed, applied := r.Event.Apply(&held[i]); applied {
+			fmt.Println(r.ID, changed, held[i].State) // and save held[i]
+		}
+	}
+	// Output:
+	// nt_2 state_changed suspended
+	// nt_3 deleted deleted
 }
 
 func ExampleClient_WebhookHandler() {

@@ -42,6 +42,12 @@ func newIssuer(keys ...string) *issuerProvider {
 	return p
 }
 
+func (p *issuerProvider) set(nt tokenize.NetworkToken) {
+	p.mu.Lock()
+	p.tokens[nt.ID] = nt
+	p.mu.Unlock()
+}
+
 func (p *issuerProvider) GetNetworkToken(ctx context.Context, id string) (*tokenize.NetworkToken, error) {
 	p.reads.Add(1)
 	n := p.inflight.Add(1)

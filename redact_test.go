@@ -64,6 +64,7 @@ func sensitiveSamples() map[string]any {
 		"ProvisionResult":    tokenize.ProvisionResult{Index: 1, Token: &tokenize.NetworkToken{Number: testDPAN}},
 		"NetworkTokenEvent":  eventWithPayload(),
 		"*NetworkTokenEvent": func() *tokenize.NetworkTokenEvent { e := eventWithPayload(); return &e }(),
+		"SyncResult":         tokenize.SyncResult{ID: "nt_1", Event: func() *tokenize.NetworkTokenEvent { e := eventWithPayload(); return &e }()},
 		"slice of PANs":      []tokenize.PAN{testPAN, testDPAN},
 		"map of secrets":     map[string]tokenize.Secret{"cvv": testCVV, "key": testAPIKey},
 		"anonymous struct": struct {
