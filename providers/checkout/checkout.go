@@ -24,7 +24,8 @@
 //	  "base_url":      "https://...",         // optional override (simulators, proxies)
 //	  "token_url":     "https://.../connect/token", // optional override
 //	  "allow_insecure_http": false,           // plain http to non-loopback hosts
-//	  "timeout":       "30s"                  // optional per-operation time limit
+//	  "timeout":       "30s",                 // optional per-operation time limit
+//	  "webhook_secrets": ["${CHECKOUT_WEBHOOK_KEY}"] // optional: enables webhooks
 //	}
 //
 // Without overrides the hosts follow the environment and, for a client id
@@ -40,6 +41,16 @@
 // refreshes it once for any number of concurrent callers. A 401 answer to
 // an API call drops the cached token and retries that call once with a new
 // one.
+//
+// # Webhooks
+//
+// With webhook_secrets set (the signature key of the workflow's webhook
+// action; two during a key rotation), the adapter declares
+// Capabilities.Webhooks: tokenize.Client.WebhookHandler verifies each
+// delivery's Cko-Signature (hex HMAC-SHA256 of the raw body) and hands
+// network_token_update events on as tokenize.NetworkTokenEvent values. The
+// event does not say whether the state or the card changed, so its Kind is
+// EventUpdated (EventDeleted for an inactive token); Apply says precisely.
 package checkout
 
 import (
@@ -120,6 +131,11 @@ type Settings struct {
 	// adapter's timeout). Empty means the Client's own timeout alone
 	// applies.
 	Timeout string `json:"timeout,omitempty"`
+	// WebhookSecrets are the signature keys webhooks are verified with: the
+	// key of the workflow's webhook action, and during a rotation its
+	// successor too (at most two). Without them the adapter declares no
+	// webhooks.
+	WebhookSecrets []tokenize.Secret `json:"webhook_secrets,omitempty"`
 }
 
 // provider implements tokenize.Provider for Checkout.com.
@@ -134,6 +150,8 @@ type provider struct {
 	timeout      time.Duration
 	caps         tokenize.Capabilities
 	tokens       *tokenSource
+	// webhookSecrets verify webhook signatures (ParseWebhook).
+	webhookSecrets []tokenize.Secret
 }
 
 func open(_ context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (tokenize.Provider, error) {
@@ -210,6 +228,14 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 		}
 		timeout = time.Duration(d)
 	}
+	if len(s.WebhookSecrets) > maxWebhookSecrets {
+		return nil, tokenize.InvalidSetting("webhook_secrets", "holds at most two keys: the current one and, during a rotation, the next")
+	}
+	for _, k := range s.WebhookSecrets {
+		if k == "" {
+			return nil, tokenize.InvalidSetting("webhook_secrets", "must not hold an empty key")
+		}
+	}
 	if hc == nil {
 		hc = httpx.NewHTTPClient()
 	}
@@ -222,16 +248,18 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 		publicKey:    s.PublicKey,
 		secretKey:    s.SecretKey,
 		timeout:      timeout,
+
+		webhookSecrets: append([]tokenize.Secret(nil), s.WebhookSecrets...),
 	}
 	p.tokens = &tokenSource{p: p, now: time.Now, scope: OAuthScopes}
 	if p.secretKey != "" {
 		p.tokens.scope = NetworkTokensScope
 	}
-	p.caps = capabilities(p.publicKey != "")
+	p.caps = capabilities(p.publicKey != "", len(p.webhookSecrets) > 0)
 	return p, nil
 }
 
-func capabilities(cards bool) tokenize.Capabilities {
+func capabilities(cards, webhooks bool) tokenize.Capabilities {
 	kinds := []tokenize.PaymentMethodKind{tokenize.KindBankAccount}
 	if cards {
 		kinds = []tokenize.PaymentMethodKind{tokenize.KindCard, tokenize.KindBankAccount}
@@ -248,6 +276,7 @@ func capabilities(cards bool) tokenize.Capabilities {
 		TransactionTypes: []tokenize.TransactionType{
 			tokenize.ECommerce, tokenize.Recurring, tokenize.PointOfSale, tokenize.AccountFunding,
 		},
+		Webhooks: webhooks,
 	}
 }
 

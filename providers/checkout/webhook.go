@@ -6,8 +6,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"net/http"
 	"strings"
-	"time"
 
 	"github.com/tokenize-go/tokenize"
 )
@@ -17,26 +17,25 @@ import (
 // key (research notes §10).
 const SignatureHeader = "Cko-Signature"
 
-// EventNetworkTokenUpdate is the event type sent when a network token's
-// state or card information changes.
+// EventNetworkTokenUpdate is the event type Checkout.com sends when a
+// network token's state or card information changes (research notes §10;
+// there are no separate suspended or deleted types).
 const EventNetworkTokenUpdate = "network_token_update"
 
-// maxWebhookBody bounds a webhook body; events are a few hundred bytes.
-const maxWebhookBody = 64 << 10
+// maxWebhookSecrets is how many webhook_secrets may be configured: the key
+// in use and its successor while a workflow's signature key is rotated.
+// Each further key would be one more HMAC per delivery and one more key a
+// forger could hold, for no rotation that needs it.
+const maxWebhookSecrets = 2
 
-// NetworkTokenUpdate is a verified network_token_update event.
-type NetworkTokenUpdate struct {
-	// EventID is Checkout.com's event id (evt_...); deliveries are
-	// at-least-once, so use it to drop duplicates.
-	EventID string
-	// OccurredAt is the event's created_on; deliveries may arrive out of
-	// order, so compare it before applying an update.
-	OccurredAt time.Time
-	// Token holds what the event tells: id, state, token and card expiry,
-	// card last four, PAR and scheme. The event carries no DPAN.
-	Token *tokenize.NetworkToken
-}
+// maxEventIDLen bounds the event and token ids a webhook may carry:
+// Checkout.com's are evt_ or nt_ and 26 characters; the bound keeps a
+// forged-but-signed oddity from becoming an unbounded key in the caller's
+// store.
+const maxEventIDLen = 64
 
+// webhookEvent is the network_token_update envelope (research notes §10:
+// card.last_four, integer expiries, data.scheme, no DPAN).
 type webhookEvent struct {
 	ID        string `json:"id"`
 	Type      string `json:"type"`
@@ -58,24 +57,42 @@ type webhookEvent struct {
 	} `json:"data"`
 }
 
-// ParseNetworkTokenUpdate verifies a webhook's signature (the value of
-// SignatureHeader) with key, then decodes a network_token_update event.
-// Pass the raw body as received: the signature covers its exact bytes. A
-// bad signature is Unauthenticated; anything else that is not a valid
-// network_token_update event is InvalidArgument.
-func ParseNetworkTokenUpdate(body []byte, signature string, key tokenize.Secret) (*NetworkTokenUpdate, error) {
-	if key == "" {
-		return nil, &tokenize.Error{Code: tokenize.InvalidArgument, Message: "webhook signature key is required"}
+// ParseWebhook implements tokenize.WebhookParser: it verifies SignatureHeader
+// against every configured webhook secret, then decodes a
+// network_token_update event. Other event types (a workflow may send
+// payment events to the same URL) give no events.
+func (p *provider) ParseWebhook(header http.Header, body []byte) ([]*tokenize.NetworkTokenEvent, error) {
+	if !signedByAny(header.Get(SignatureHeader), body, p.webhookSecrets) {
+		return nil, &tokenize.Error{Code: tokenize.Unauthenticated, Message: "webhook signature (" + SignatureHeader + ") is missing or does not match"}
 	}
-	if len(body) > maxWebhookBody {
-		return nil, &tokenize.Error{Code: tokenize.InvalidArgument, Message: "webhook body too large"}
+	ev, err := parseNetworkTokenUpdate(body)
+	if err != nil || ev == nil {
+		return nil, err
 	}
+	return []*tokenize.NetworkTokenEvent{ev}, nil
+}
+
+// signedByAny reports whether signature is the hex HMAC-SHA256 of body
+// under one of secrets. Every secret is tried, whatever matched, and each
+// comparison is constant-time, so the time taken says nothing about the
+// signature or which key it was made with.
+func signedByAny(signature string, body []byte, secrets []tokenize.Secret) bool {
 	want, err := hex.DecodeString(strings.TrimSpace(signature))
-	mac := hmac.New(sha256.New, []byte(key.Reveal()))
-	mac.Write(body)
-	if err != nil || !hmac.Equal(want, mac.Sum(nil)) {
-		return nil, &tokenize.Error{Code: tokenize.Unauthenticated, Message: "webhook signature does not match"}
+	if err != nil || len(want) != sha256.Size {
+		return false
 	}
+	ok := false
+	for _, s := range secrets {
+		mac := hmac.New(sha256.New, []byte(s.Reveal()))
+		mac.Write(body)
+		ok = hmac.Equal(want, mac.Sum(nil)) || ok
+	}
+	return ok
+}
+
+// parseNetworkTokenUpdate decodes a verified body: nil, nil for an event of
+// another type; InvalidArgument for anything that is not a valid event.
+func parseNetworkTokenUpdate(body []byte) (*tokenize.NetworkTokenEvent, error) {
 	bad := func(why string) error {
 		return &tokenize.Error{Code: tokenize.InvalidArgument, Message: "webhook: " + why}
 	}
@@ -84,14 +101,25 @@ func ParseNetworkTokenUpdate(body []byte, signature string, key tokenize.Secret)
 		return nil, bad("body is not a JSON event")
 	}
 	if ev.Type != EventNetworkTokenUpdate {
-		return nil, bad("not a " + EventNetworkTokenUpdate + " event")
+		return nil, nil
 	}
-	if ev.Data == nil || ev.Data.NetworkToken == nil || ev.Data.NetworkToken.ID == "" {
-		return nil, bad("event has no data.network_token.id")
+	if !safeEventID(ev.ID) {
+		return nil, bad("event id is missing or malformed")
+	}
+	if ev.Data == nil || ev.Data.NetworkToken == nil || !safeEventID(ev.Data.NetworkToken.ID) {
+		return nil, bad("event has no valid data.network_token.id")
+	}
+	at, ok := timeOpt(ev.CreatedOn)
+	if !ok || at.IsZero() {
+		return nil, bad("created_on is missing or not a timestamp")
 	}
 	n := ev.Data.NetworkToken
-	nt := &tokenize.NetworkToken{
+	if !validExpiry(n.ExpiryMonth, n.ExpiryYear) {
+		return nil, bad("network token expiry is invalid")
+	}
+	nt := tokenize.NetworkToken{
 		Provider: Name, ID: n.ID, State: stateOf(n.State),
+		ExpiryMonth: n.ExpiryMonth, ExpiryYear: n.ExpiryYear,
 		PaymentAccountReference: n.PaymentAccountReference,
 	}
 	switch strings.ToLower(ev.Data.Scheme) {
@@ -100,22 +128,45 @@ func ParseNetworkTokenUpdate(body []byte, signature string, key tokenize.Secret)
 	case "mastercard":
 		nt.Scheme = tokenize.SchemeMDES
 	}
-	if !validExpiry(n.ExpiryMonth, n.ExpiryYear) {
-		return nil, bad("network token expiry is invalid")
-	}
-	nt.ExpiryMonth, nt.ExpiryYear = n.ExpiryMonth, n.ExpiryYear
 	if c := ev.Data.Card; c != nil {
 		if !validExpiry(c.ExpiryMonth, c.ExpiryYear) {
 			return nil, bad("card expiry is invalid")
 		}
 		nt.CardLast4, nt.CardExpiryMonth, nt.CardExpiryYear = lastDigits(c.LastFour, 4), c.ExpiryMonth, c.ExpiryYear
 	}
-	at, ok := timeOpt(ev.CreatedOn)
-	if !ok {
-		return nil, bad("created_on is not a timestamp")
+	// The event does not say what changed, only that the state or the card
+	// did; a state from which a token never returns says it all.
+	kind := tokenize.EventUpdated
+	if nt.State == tokenize.StateInactive {
+		kind = tokenize.EventDeleted
 	}
-	nt.UpdatedAt = at
-	return &NetworkTokenUpdate{EventID: ev.ID, OccurredAt: at, Token: nt}, nil
+	out := &tokenize.NetworkTokenEvent{Provider: Name, ID: ev.ID, OccurredAt: at, Kind: kind, Token: nt, ProviderType: ev.Type}
+	out.SetProviderPayload(body, payloadKeys...)
+	return out, nil
+}
+
+// payloadKeys are sensitiveKeys as a list, for SetProviderPayload.
+var payloadKeys = func() []string {
+	keys := make([]string, 0, len(sensitiveKeys))
+	for k := range sensitiveKeys {
+		keys = append(keys, k)
+	}
+	return keys
+}()
+
+// safeEventID accepts a non-empty id of at most maxEventIDLen letters,
+// digits, '_' and '-': what Checkout.com's evt_ and nt_ ids are made of.
+func safeEventID(s string) bool {
+	if s == "" || len(s) > maxEventIDLen {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 // validExpiry accepts an absent expiry (0, 0) or a month 1-12 with a
