@@ -6,7 +6,6 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -41,6 +40,9 @@ type accessToken struct {
 	// bearer is the Authorization header value, built once per token
 	// rather than once per call.
 	bearer tokenize.Secret
+	// scopes are the scopes the token endpoint says it granted (none if it
+	// did not say), named in a 403 to tell a missing scope apart.
+	scopes []string
 }
 
 func newAccessToken(value string, refresh time.Time) *accessToken {
@@ -133,11 +135,10 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 		return nil, err
 	}
 	resp.RequestID = safeID(resp.RequestID)
-	if resp.Status >= 200 && resp.Status < 300 && resp.Status != http.StatusOK {
-		// Not kept as ProviderBody: a success body holds an access token.
-		return nil, httpx.Malformed(resp, "token endpoint answered with unexpected success status "+strconv.Itoa(resp.Status))
-	}
-	if resp.Status != http.StatusOK {
+	// Any 2xx carrying a valid token body is a token: Checkout documents
+	// 200, the official Node SDK's mocks answer 201. decodeAccessToken
+	// never keeps a success body, which holds the access token.
+	if resp.Status < 200 || resp.Status > 299 {
 		return nil, oauthError(resp)
 	}
 	w, err := decodeAccessToken(resp)
@@ -149,7 +150,9 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 		life = time.Duration(min(w.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second
 	}
 	margin := min(refreshMargin, life/2)
-	return newAccessToken(w.AccessToken, start.Add(life-margin)), nil
+	t := newAccessToken(w.AccessToken, start.Add(life-margin))
+	t.scopes = w.Scope
+	return t, nil
 }
 
 // ctxError is the error for a caller whose context ended while waiting.

@@ -108,7 +108,13 @@ func (p *provider) do(ctx context.Context, c call) (*httpx.Response, error) {
 		if resp.Status >= 200 && resp.Status < 300 {
 			return nil, httpx.Malformed(resp, "unexpected success status "+strconv.Itoa(resp.Status))
 		}
-		return nil, apiError(resp)
+		e := apiError(resp)
+		if resp.Status == http.StatusForbidden && tok != nil && len(tok.scopes) > 0 {
+			// The usual 403 is an access token without the endpoint's
+			// scope: say what it has.
+			e.Message += " (the access token's scopes: " + strings.Join(tok.scopes, " ") + ")"
+		}
+		return nil, e
 	}
 }
 

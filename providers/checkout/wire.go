@@ -2,6 +2,7 @@ package checkout
 
 import (
 	"encoding/base64"
+	"encoding/json"
 	"strconv"
 	"strings"
 	"time"
@@ -139,11 +140,39 @@ type deleteNetworkTokenRequest struct {
 	Reason      string `json:"reason"`
 }
 
-// accessTokenResponse is the 200 answer of the OAuth token endpoint.
+// accessTokenResponse is the 2xx answer of the OAuth token endpoint.
 type accessTokenResponse struct {
-	AccessToken string `json:"access_token"`
-	TokenType   string `json:"token_type"`
-	ExpiresIn   int64  `json:"expires_in"`
+	AccessToken string    `json:"access_token"`
+	TokenType   string    `json:"token_type"`
+	ExpiresIn   int64     `json:"expires_in"`
+	Scope       scopeList `json:"scope"`
+}
+
+// scopeList is the granted scope: RFC 6749 §5.1 (and Checkout's docs) send
+// one space-separated string, the official Node SDK's mocks a JSON array;
+// both are read, keeping only well-formed scope names. Any other shape is
+// ignored rather than refused: the scope is informational, and the access
+// token beside it is still good.
+type scopeList []string
+
+// UnmarshalJSON reads a space-separated string or an array of strings.
+func (s *scopeList) UnmarshalJSON(b []byte) error {
+	var one string
+	if json.Unmarshal(b, &one) == nil {
+		*s = safeCodes(strings.Fields(one))
+		return nil
+	}
+	var many []string
+	if json.Unmarshal(b, &many) == nil {
+		var out []string
+		for _, m := range many {
+			out = append(out, strings.Fields(m)...)
+		}
+		*s = safeCodes(out)
+		return nil
+	}
+	*s = nil
+	return nil
 }
 
 // --- decoding and mapping -----------------------------------------------

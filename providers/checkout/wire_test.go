@@ -632,18 +632,71 @@ func TestWireIdempotency(t *testing.T) {
 	}
 }
 
-// An unexpected 2xx from the token endpoint carries an access token: the
-// error must not keep it as its ProviderBody.
-func TestWireTokenEndpointUnexpectedSuccessKeepsNoBody(t *testing.T) {
-	w, hc := newWire(t)
-	w.on("POST", testTokenURL, 201, `{"access_token":"at-secret-value","token_type":"Bearer","expires_in":3600}`)
-	_, err := testProvider(t, hc).GetNetworkToken(ctx, "nt_x")
-	var te *tokenize.Error
-	require.ErrorAs(t, err, &te)
-	assert.Equal(t, tokenize.Internal, te.Code)
-	assert.NotContains(t, string(te.ProviderBody()), "at-secret-value")
-	assert.NotContains(t, te.Error(), "at-secret-value")
-	assert.Len(t, w.requests(), 1)
+// The token endpoint may answer any 2xx (Checkout documents 200; the
+// official Node SDK's mocks answer 201, with scope as a JSON array): a
+// valid token body is a token, whatever the success status and whichever
+// form the scope takes.
+func TestWireTokenEndpointAnySuccessAndScopeForms(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		scopes []string
+	}{
+		{"200ScopeString", 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"scope":"vault:instruments vault:network-tokens"}`,
+			[]string{"vault:instruments", "vault:network-tokens"}},
+		// The body of checkout-sdk-node test/network-tokens/network-tokens-unit.js.
+		{"201ScopeArray", 201, `{"access_token":"at-1","expires_in":3600,"token_type":"Bearer","scope":["vault:network-tokens"]}`,
+			[]string{"vault:network-tokens"}},
+		{"202NoScope", 202, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600}`, nil},
+		{"200ScopeOfAnotherShape", 200, `{"access_token":"at-1","token_type":"Bearer","expires_in":3600,"scope":{"vault":true}}`, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, hc := newWire(t)
+			w.on("POST", testTokenURL, tc.status, tc.body)
+			w.on("GET", testBase+"/network-tokens/nt_x", 200, seed002NetworkToken)
+			w.on("GET", testBase+"/network-tokens/nt_y", 403, "")
+			p := testProvider(t, hc)
+			nt, err := p.GetNetworkToken(ctx, "nt_x")
+			require.NoError(t, err)
+			assert.Equal(t, "nt_xgu3isllqfyu7ktpk5z2yxbwna", nt.ID)
+			reqs := w.requests()
+			require.Len(t, reqs, 2, "one token request, one API call")
+			assertTokenRequest(t, reqs[0])
+			assert.Equal(t, "Bearer at-1", reqs[1].header.Get("Authorization"))
+
+			// A 403 names the scopes the token was granted, if any.
+			_, err = p.GetNetworkToken(ctx, "nt_y")
+			assert.Equal(t, tokenize.PermissionDenied, tokenize.CodeOf(err))
+			if tc.scopes == nil {
+				assert.NotContains(t, err.Error(), "scopes")
+			} else {
+				assert.Contains(t, err.Error(), "the access token's scopes: "+strings.Join(tc.scopes, " "))
+			}
+		})
+	}
+}
+
+// A 2xx from the token endpoint whose body is not a usable token is a
+// classified error, and its body (which may hold an access token) is kept
+// neither as ProviderBody nor in the message.
+func TestWireTokenEndpointMalformedSuccessKeepsNoBody(t *testing.T) {
+	for _, body := range []string{
+		`{"access_token":"at-secret-value","token_type":"mac","expires_in":3600}`,
+		`{"access_token":"at-secret-value","token_type":"Bearer","expires_in":-1}`,
+		`{"token_type":"Bearer","expires_in":3600,"note":"at-secret-value"}`,
+		`<html>at-secret-value</html>`,
+	} {
+		w, hc := newWire(t)
+		w.on("POST", testTokenURL, 201, body)
+		_, err := testProvider(t, hc).GetNetworkToken(ctx, "nt_x")
+		var te *tokenize.Error
+		require.ErrorAs(t, err, &te, body)
+		assert.Equal(t, tokenize.Internal, te.Code, body)
+		assert.NotContains(t, string(te.ProviderBody()), "at-secret-value")
+		assert.NotContains(t, te.Error(), "at-secret-value")
+		assert.Len(t, w.requests(), 1, "no API call without a token")
+	}
 }
 
 // A huge expires_in must neither overflow into a token that is never
