@@ -123,6 +123,12 @@ type Capabilities struct {
 	// Client.WebhookHandler and Client.ParseWebhook are refused without
 	// it. SyncNetworkTokens needs only OpGetNetworkToken.
 	Webhooks bool
+	// RequiredFields lists the neutral fields, optional in this package's
+	// types, that the provider needs (Field* names; see RequirableFields).
+	// The Client refuses a CreatePaymentTokenRequest lacking one with an
+	// InvalidArgument error naming it, before anything is sent. Checkout.com
+	// lists FieldBankHolderName: an ACH instrument needs an account holder.
+	RequiredFields []string
 }
 
 // Supports reports whether op is declared.

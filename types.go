@@ -18,7 +18,8 @@ type Card struct {
 	ExpiryYear int
 	// CVV is optional: 3 or 4 digits.
 	CVV Secret
-	// HolderName is optional, at most 70 characters.
+	// HolderName is at most 70 characters. It is optional unless the
+	// provider lists FieldCardHolderName in Capabilities.RequiredFields.
 	HolderName string
 }
 
@@ -55,7 +56,9 @@ type BankAccount struct {
 	RoutingNumber string
 	// AccountType is checking or savings.
 	AccountType BankAccountType
-	// HolderName is optional, at most 70 characters.
+	// HolderName is at most 70 characters. It is optional unless the
+	// provider lists FieldBankHolderName in Capabilities.RequiredFields
+	// (Checkout.com does).
 	HolderName string
 }
 

@@ -261,6 +261,9 @@ func (c *Client) validateCreate(req *CreatePaymentTokenRequest) (*CreatePaymentT
 	if req.UsageIntent != UsageUnspecified && !enumKnown(usageNames, req.UsageIntent) {
 		return nil, invalid(FieldUsageIntent, "is not a known usage intent")
 	}
+	if err := checkRequired(caps.RequiredFields, req); err != nil {
+		return nil, err
+	}
 	return &out, nil
 }
 

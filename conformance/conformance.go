@@ -67,6 +67,7 @@ func Run(t *testing.T, h Harness) {
 		t.Run("UnknownToken", func(t *testing.T) { testCryptogramUnknownToken(t, h) })
 	})
 	t.Run("InvalidArgument", func(t *testing.T) { testInvalidArgument(t, h) })
+	t.Run("RequiredFields", func(t *testing.T) { testRequiredFields(t, h) })
 	t.Run("Unauthenticated", func(t *testing.T) { testUnauthenticated(t, h) })
 	t.Run("Unsupported", func(t *testing.T) { testUnsupported(t, h) })
 	t.Run("Context", func(t *testing.T) {

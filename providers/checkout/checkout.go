@@ -277,6 +277,11 @@ func capabilities(cards, webhooks bool) tokenize.Capabilities {
 			tokenize.ECommerce, tokenize.Recurring, tokenize.PointOfSale, tokenize.AccountFunding,
 		},
 		Webhooks: webhooks,
+		// Declared rather than checked in the adapter, so callers (and a
+		// router choosing a provider) see it up front and the Client
+		// refuses it like any other invalid input: the official SDKs mark
+		// account_holder required for ach instruments.
+		RequiredFields: []string{tokenize.FieldBankHolderName},
 	}
 }
 

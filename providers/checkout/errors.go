@@ -51,6 +51,7 @@ var fieldOfCode = map[string]string{
 	"account_type_invalid":       tokenize.FieldBankAccountType,
 	"account_type_required":      tokenize.FieldBankAccountType,
 	"account_holder_invalid":     tokenize.FieldBankHolderName,
+	"account_holder_required":    tokenize.FieldBankHolderName,
 	"token_invalid":              tokenize.FieldTemporaryToken,
 	"token_required":             tokenize.FieldTemporaryToken,
 	"token_expired":              tokenize.FieldTemporaryToken,

@@ -278,6 +278,28 @@ func TestWireCreateACH(t *testing.T) {
 	assert.Equal(t, &tokenize.BankAccountDetails{Last4: "6789", RoutingNumber: "011000015", AccountType: tokenize.AccountChecking}, got.BankAccount)
 }
 
+// An ACH instrument needs an account holder (the official SDKs mark
+// account_holder required for ach): Checkout.com declares the holder name
+// required, so the Client refuses an account without one, naming the
+// field, and nothing is sent.
+func TestACHNeedsAccountHolder(t *testing.T) {
+	w, hc := newWire(t)
+	withToken(w)
+	p := testProvider(t, hc)
+	assert.True(t, p.Capabilities().Requires(tokenize.FieldBankHolderName))
+	c := tokenize.New(p)
+	for _, holder := range []string{"", "   "} {
+		_, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{BankAccount: &tokenize.BankAccount{
+			AccountNumber: "123456789", RoutingNumber: "011000015", AccountType: tokenize.AccountChecking, HolderName: holder}})
+		var te *tokenize.Error
+		require.ErrorAs(t, err, &te)
+		assert.Equal(t, tokenize.InvalidArgument, te.Code)
+		assert.Equal(t, tokenize.FieldBankHolderName, te.Field)
+	}
+	assert.Empty(t, w.requests(), "nothing sent, not even a token request")
+	assert.Equal(t, tokenize.FieldBankHolderName, FieldOf([]string{"account_holder_required"}))
+}
+
 func TestWireGetAndDeletePaymentToken(t *testing.T) {
 	w, hc := newWire(t)
 	withToken(w)

@@ -69,9 +69,10 @@ func (s *Simulator) createInstrument(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req struct {
-		Type           string   `json:"type"`
-		Token          string   `json:"token"`
-		InstrumentData *achData `json:"instrument_data"`
+		Type           string         `json:"type"`
+		Token          string         `json:"token"`
+		InstrumentData *achData       `json:"instrument_data"`
+		AccountHolder  *accountHolder `json:"account_holder"`
 		Customer       *struct {
 			ID    string `json:"id"`
 			Email string `json:"email"`
@@ -80,7 +81,7 @@ func (s *Simulator) createInstrument(w http.ResponseWriter, r *http.Request) {
 	if !decode(w, r, &req) {
 		return
 	}
-	in := &instrument{id: s.newID("src_"), created: s.now().UTC()}
+	in := &instrument{id: s.newID("src_"), created: s.now().UTC(), holder: req.AccountHolder}
 	var codes []string
 	if c := req.Customer; c != nil {
 		codes = checkCustomer(c.ID, c.Email)
@@ -111,7 +112,8 @@ func (s *Simulator) createInstrument(w http.ResponseWriter, r *http.Request) {
 		ct.used = true
 		in.kind, in.card, in.fingerprint = "card", ct.card, fingerprint(ct.number)
 	case "ach":
-		if codes = append(codes, checkACH(req.InstrumentData)...); len(codes) > 0 {
+		codes = append(codes, checkACH(req.InstrumentData)...)
+		if codes = append(codes, checkACHHolder(req.AccountHolder)...); len(codes) > 0 {
 			invalid(w, codes...)
 			return
 		}

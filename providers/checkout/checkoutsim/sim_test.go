@@ -176,7 +176,8 @@ func TestValidation(t *testing.T) {
 	r = do(t, s, "POST", "/network-tokens", at, "application/json", `{"source":{"type":"card","number":"4242424242424242","expiry_month":"5","expiry_year":"25"}}`)
 	assert.Equal(t, []any{"card_expiry_year_invalid"}, r.body["error_codes"])
 	r = do(t, s, "POST", "/instruments", at, "application/json", `{"type":"ach","instrument_data":{"account_type":"current","account_number":"12","bank_code":"1","currency":"EUR","country":"FR"}}`)
-	assert.Equal(t, []any{"account_type_invalid", "account_number_invalid", "bank_code_invalid", "currency_invalid", "country_invalid"}, r.body["error_codes"])
+	assert.Equal(t, []any{"account_type_invalid", "account_number_invalid", "bank_code_invalid", "currency_invalid", "country_invalid",
+		"account_holder_required"}, r.body["error_codes"], "the official SDKs mark account_holder required for ach")
 	r = do(t, s, "POST", "/instruments", at, "application/json", `{"type":"token","token":"tok_unknown"}`)
 	assert.Equal(t, []any{"token_invalid"}, r.body["error_codes"])
 }
@@ -398,4 +399,28 @@ func TestSeedIsReproducible(t *testing.T) {
 	assert.Equal(t, a, run(checkoutsim.WithSeed(42)))
 	assert.NotEqual(t, a, run(checkoutsim.WithSeed(43)))
 	assert.NotEqual(t, run(), run(), "without a seed, values are random")
+}
+
+// An ACH instrument needs an account holder naming someone; the holder is
+// stored and returned on GET, as on card instruments.
+func TestACHAccountHolder(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	at := accessToken(t, s)
+	data := map[string]string{"account_type": "checking", "account_number": "918181918", "bank_code": "011000015", "currency": "USD", "country": "US"}
+	for _, holder := range []any{nil, map[string]string{}, map[string]string{"first_name": " "}} {
+		body := map[string]any{"type": "ach", "instrument_data": data}
+		if holder != nil {
+			body["account_holder"] = holder
+		}
+		r := do(t, s, "POST", "/instruments", at, "application/json", jsonBody(body))
+		assert.Equal(t, 422, r.status, "%v", holder)
+		assert.Equal(t, []any{"account_holder_required"}, r.body["error_codes"])
+	}
+	holder := map[string]any{"first_name": "Ada", "last_name": "Lovelace", "phone": map[string]any{"country_code": "+1", "number": "4155552671"}}
+	r := do(t, s, "POST", "/instruments", at, "application/json", jsonBody(map[string]any{"type": "ach", "instrument_data": data, "account_holder": holder}))
+	require.Equal(t, 201, r.status, r.raw)
+	got := do(t, s, "GET", "/instruments/"+r.body["id"].(string), at, "", "")
+	require.Equal(t, 200, got.status)
+	assert.Equal(t, holder, got.body["account_holder"])
 }

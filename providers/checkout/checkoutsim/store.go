@@ -50,6 +50,7 @@ type instrument struct {
 	fingerprint string
 	customerID  string
 	email       string
+	holder      *accountHolder
 	ach         achData
 	created     time.Time
 }

@@ -102,6 +102,16 @@ func checkACH(d *achData) []string {
 	return codes
 }
 
+// checkACHHolder returns the code for an ACH instrument's account holder,
+// which the official SDKs mark required: it must name a person or a
+// company.
+func checkACHHolder(h *accountHolder) []string {
+	if h == nil || strings.TrimSpace(h.FirstName+h.LastName+h.CompanyName) == "" {
+		return []string{"account_holder_required"}
+	}
+	return nil
+}
+
 // checkSourceID returns the code for a provisioning source id: "" if it is
 // a stored card instrument.
 func checkSourceID(id string, in *instrument) string {

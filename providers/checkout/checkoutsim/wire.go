@@ -46,6 +46,35 @@ func decode(w http.ResponseWriter, r *http.Request, v any) bool {
 	return true
 }
 
+// accountHolder is an instrument's account_holder: the fields the API
+// reference shows for instruments (first_name, last_name, billing_address,
+// phone) and the type and company_name of the official SDKs' AccountHolder.
+// The simulator stores it as sent and returns it on GET.
+type accountHolder struct {
+	Type           string   `json:"type,omitempty"`
+	FirstName      string   `json:"first_name,omitempty"`
+	LastName       string   `json:"last_name,omitempty"`
+	CompanyName    string   `json:"company_name,omitempty"`
+	BillingAddress *address `json:"billing_address,omitempty"`
+	Phone          *phone   `json:"phone,omitempty"`
+}
+
+// address is a billing address.
+type address struct {
+	AddressLine1 string `json:"address_line1,omitempty"`
+	AddressLine2 string `json:"address_line2,omitempty"`
+	City         string `json:"city,omitempty"`
+	State        string `json:"state,omitempty"`
+	Zip          string `json:"zip,omitempty"`
+	Country      string `json:"country,omitempty"`
+}
+
+// phone is a phone number.
+type phone struct {
+	CountryCode string `json:"country_code,omitempty"`
+	Number      string `json:"number,omitempty"`
+}
+
 // achData is an ACH instrument's instrument_data.
 type achData struct {
 	AccountType   string `json:"account_type"`
@@ -64,6 +93,9 @@ func (s *Simulator) instrumentJSON(in *instrument) map[string]any {
 			c["email"] = in.email
 		}
 		m["customer"] = c
+	}
+	if in.holder != nil {
+		m["account_holder"] = in.holder
 	}
 	if in.kind == "ach" {
 		n := in.ach.AccountNumber
