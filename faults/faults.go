@@ -17,6 +17,7 @@ package faults
 import (
 	"bufio"
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -67,6 +68,23 @@ func (k Kind) String() string {
 		return n
 	}
 	return "Kind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Kinds returns every fault kind, in the order of their declaration: the
+// fault matrix a client is tested against.
+func Kinds() []Kind {
+	return []Kind{Latency, Status, Reset, ResetMidBody, Truncated, Oversized, WrongContentType, Stall}
+}
+
+// ParseKind returns the Kind whose String is name, such as
+// "reset-mid-body".
+func ParseKind(name string) (Kind, error) {
+	for _, k := range Kinds() {
+		if k.String() == name {
+			return k, nil
+		}
+	}
+	return 0, fmt.Errorf("faults: unknown kind %q", name)
 }
 
 // Fault describes one injected failure.
@@ -131,6 +149,20 @@ func (i *Injector) Inject(f Fault) {
 	i.mu.Lock()
 	i.armed = append(i.armed, &armed{Fault: f, left: left})
 	i.mu.Unlock()
+}
+
+// Armed returns the faults armed now, in the order they are consulted,
+// each with Times set to its remaining uses (0: until Clear).
+func (i *Injector) Armed() []Fault {
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	out := make([]Fault, 0, len(i.armed))
+	for _, a := range i.armed {
+		f := a.Fault
+		f.Times = max(a.left, 0)
+		out = append(out, f)
+	}
+	return out
 }
 
 // Clear disarms every fault.

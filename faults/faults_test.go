@@ -194,3 +194,31 @@ func TestCutFaultsInapplicableToEmptyBody(t *testing.T) {
 		})
 	}
 }
+
+func TestKindNamesRoundTrip(t *testing.T) {
+	for _, k := range Kinds() {
+		got, err := ParseKind(k.String())
+		require.NoError(t, err)
+		assert.Equal(t, k, got)
+	}
+	_, err := ParseKind("Reset")
+	assert.Error(t, err, "names are exact")
+	assert.Len(t, Kinds(), int(Stall), "every kind, and Stall the last")
+}
+
+func TestArmedReportsRemainingUses(t *testing.T) {
+	inj := New()
+	h := inj.Wrap(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {}))
+	inj.Inject(Fault{Kind: Status, Status: 503, Times: 2, PathPrefix: "/a"})
+	inj.Inject(Fault{Kind: Latency, Delay: time.Millisecond})
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil))
+	armed := inj.Armed()
+	require.Len(t, armed, 2)
+	assert.Equal(t, 1, armed[0].Times)
+	assert.Equal(t, "/a", armed[0].PathPrefix)
+	assert.Equal(t, 0, armed[1].Times, "until Clear")
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/a", nil))
+	assert.Len(t, inj.Armed(), 1, "a fault used up is disarmed")
+	inj.Clear()
+	assert.Empty(t, inj.Armed())
+}
