@@ -66,6 +66,16 @@ type Kit struct {
 	control  *http.ServeMux
 	api      http.Handler
 	before   func(http.ResponseWriter, *http.Request)
+
+	// byRoute counts API requests by the pattern of the route serving
+	// them; its keys are set while routes are mounted, before serving.
+	byRoute   map[string]*atomic.Int64
+	unmatched atomic.Int64
+	// faultedBase and inapplicableBase are the injector's counts at the
+	// last control reset.
+	faultedBase, inapplicableBase atomic.Int64
+	access                        atomic.Uint32 // a ControlAccess
+	controlRoutes                 []controlRoute
 }
 
 // New returns a Kit with no routes.
@@ -76,6 +86,7 @@ func New(cfg Config) *Kit {
 		routes:  http.NewServeMux(),
 		control: http.NewServeMux(),
 		before:  cfg.Before,
+		byRoute: map[string]*atomic.Int64{},
 	}
 	if k.rand == nil {
 		k.rand = NewRand()
@@ -95,6 +106,7 @@ func (k *Kit) Handle(pattern string, h http.Handler) {
 		panic("simkit: API route " + pattern + " is under the reserved " + ControlPrefix)
 	}
 	k.routes.Handle(pattern, h)
+	k.byRoute[pattern] = new(atomic.Int64)
 }
 
 // HandleFunc mounts an API route handled by f.
@@ -111,6 +123,7 @@ func (k *Kit) HandleControl(pattern string, h http.Handler) {
 		panic("simkit: control route " + pattern + " is not under " + ControlPrefix)
 	}
 	k.control.Handle(pattern, h)
+	k.controlRoutes = append(k.controlRoutes, controlRoute{Route: pattern})
 }
 
 // underControl reports whether a ServeMux pattern ("[METHOD ][HOST]/PATH")
@@ -125,14 +138,24 @@ func underControl(pattern string) bool {
 	return strings.HasPrefix(pattern, ControlPrefix)
 }
 
-// ServeHTTP routes a request: control paths to the control routes, every
-// other path through counting, Before, faults, Wrap and the API routes.
+// ServeHTTP routes a request: control paths to the control routes (if
+// SetControlAccess lets the client in), every other path through counting,
+// Before, faults, Wrap and the API routes.
 func (k *Kit) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) {
+		if !k.controlAllowed(r) {
+			k.refuseControl(w)
+			return
+		}
 		k.control.ServeHTTP(w, r)
 		return
 	}
 	k.requests.Add(1)
+	if _, pattern := k.routes.Handler(r); k.byRoute[pattern] != nil {
+		k.byRoute[pattern].Add(1)
+	} else {
+		k.unmatched.Add(1)
+	}
 	if k.before != nil {
 		k.before(w, r)
 	}

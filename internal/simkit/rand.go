@@ -18,8 +18,9 @@ import (
 // None of its values are secrets: a simulator's cryptograms and DPANs are
 // test data, so a fast seeded generator (ChaCha8) serves.
 type Rand struct {
-	mu sync.Mutex
-	r  *rand.Rand
+	mu   sync.Mutex
+	r    *rand.Rand
+	seed *[32]byte // nil when not seeded
 }
 
 // NewRand returns a Rand seeded from the operating system's randomness.
@@ -34,7 +35,19 @@ func Seeded(seed uint64) *Rand {
 	var s [32]byte
 	binary.LittleEndian.PutUint64(s[:], seed)
 	copy(s[8:], "tokenize/simkit seed") // the rest of the key: any constant
-	return &Rand{r: rand.New(rand.NewChaCha8(s))}
+	return &Rand{r: rand.New(rand.NewChaCha8(s)), seed: &s}
+}
+
+// Restart returns a seeded Rand to its first value, so that a simulator
+// reset by its control API hands out the same ids as when it started. It
+// does nothing to a Rand that is not seeded.
+func (g *Rand) Restart() {
+	if g.seed == nil {
+		return
+	}
+	g.mu.Lock()
+	g.r = rand.New(rand.NewChaCha8(*g.seed))
+	g.mu.Unlock()
 }
 
 // Read fills p with random bytes.
