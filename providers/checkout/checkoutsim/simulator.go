@@ -30,7 +30,6 @@
 package checkoutsim
 
 import (
-	"errors"
 	"fmt"
 	"net/http"
 	"sync/atomic"
@@ -120,6 +119,7 @@ func New(opts ...Option) *Simulator {
 	s.kit = simkit.New(simkit.Config{Rand: s.rand, Before: s.before})
 	s.rand = s.kit.Rand() // the seeded one, or the Kit's own
 	s.routes()
+	s.kit.MountControl(controller{s})
 	return s
 }
 
@@ -170,13 +170,13 @@ func (s *Simulator) SetNetworkTokenState(id string, st tokenize.NetworkTokenStat
 	case tokenize.StateActive, tokenize.StateSuspended, tokenize.StateInactive, tokenize.StateDeclined, tokenize.StateRequested:
 		name = st.String()
 	default:
-		return errors.New("checkoutsim: Checkout.com has no network token state " + st.String())
+		return fmt.Errorf("checkoutsim: Checkout.com has no network token state %s: %w", st, simkit.ErrInvalid)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	nt := s.networkTokens[id]
 	if nt == nil {
-		return errors.New("checkoutsim: unknown network token " + id)
+		return fmt.Errorf("checkoutsim: network token %s: %w", id, simkit.ErrNotFound)
 	}
 	nt.state, nt.modified = name, s.now().UTC()
 	if hasDPAN(name) && nt.dpan == "" {

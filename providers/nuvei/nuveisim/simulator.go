@@ -95,6 +95,7 @@ func New(opts ...Option) *Simulator {
 	s.kit = simkit.New(simkit.Config{Rand: s.rand, Wrap: s.auth})
 	s.rand = s.kit.Rand() // the seeded one, or the Kit's own
 	s.routes()
+	s.kit.MountControl(controller{s})
 	return s
 }
 
@@ -119,10 +120,10 @@ func (s *Simulator) ProcessingEntityID() string { return s.entity }
 func (s *Simulator) SetNetworkTokenState(id string, st tokenize.NetworkTokenState) error {
 	status, ok := statusByState[st]
 	if !ok {
-		return fmt.Errorf("nuveisim: no tokenStatus for state %v", st)
+		return fmt.Errorf("nuveisim: no tokenStatus for state %v: %w", st, simkit.ErrInvalid)
 	}
 	if !s.store.withNetwork(id, func(nt *networkToken) { nt.status = status }) {
-		return fmt.Errorf("nuveisim: no network token %q", id)
+		return fmt.Errorf("nuveisim: network token %s: %w", id, simkit.ErrNotFound)
 	}
 	return nil
 }

@@ -1,0 +1,44 @@
+package checkoutsim
+
+import (
+	"fmt"
+
+	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/simkit"
+)
+
+// controller is the simulator's part of the control API (see
+// simkit.MountControl): the token changes only it knows how to make.
+type controller struct{ s *Simulator }
+
+var _ simkit.Controller = controller{}
+
+// UpdateNetworkToken changes a network token's state, as
+// SetNetworkTokenState does; "deleted" reads as DeletedState, what a
+// delete through the API leaves.
+func (c controller) UpdateNetworkToken(id string, u simkit.TokenUpdate) error {
+	if u != (simkit.TokenUpdate{State: u.State}) {
+		return fmt.Errorf("checkoutsim: only the state of a network token can be changed: %w", simkit.ErrInvalid)
+	}
+	st, err := tokenize.ParseNetworkTokenState(u.State)
+	if err != nil {
+		return fmt.Errorf("checkoutsim: state %q: %w", u.State, simkit.ErrInvalid)
+	}
+	if st == tokenize.StateDeleted {
+		st = DeletedState
+	}
+	return c.s.SetNetworkTokenState(id, st)
+}
+
+// Reset forgets every access token, card token, instrument and network
+// token: clients holding an access token get 401 and request a new one.
+func (c controller) Reset() { c.s.store.reset() }
+
+// reset empties the store.
+func (st *store) reset() {
+	fresh := newStore()
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	st.accessTokens, st.cardTokens, st.instruments = fresh.accessTokens, fresh.cardTokens, fresh.instruments
+	st.networkTokens, st.bySource = fresh.networkTokens, fresh.bySource
+}
