@@ -3,6 +3,8 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -89,6 +91,14 @@ func TestRefuseCardNumbers(t *testing.T) {
 		id := newUUID()
 		require.NoError(t, refuseCardNumbers([]string{id}), id)
 	}
+	dir := filepath.Join(t.TempDir(), "build_01234567890123")
+	require.NoError(t, os.Mkdir(dir, 0o755))
+	require.NoError(t, refuseCardNumbers([]string{"-config-dir", dir, "-card=" + dir}), "an existing path names a place, not card data")
+	require.Error(t, refuseCardNumbers([]string{filepath.Join(dir, "4111111111111111")}), "unless it does not exist")
+	t.Chdir(t.TempDir())
+	require.NoError(t, os.WriteFile("4111111111111111", nil, 0o600))
+	require.Error(t, refuseCardNumbers([]string{"4111111111111111"}), "a bare number is refused even when a file has that name")
+
 	for _, a := range []string{
 		"4111111111111111-1111-1111-1111-111111111111", // a card number then UUID-shaped groups
 		"4111 1111 1111 1111 805540cf-2310-4551-8161-4b7521aec0f5",

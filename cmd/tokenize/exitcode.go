@@ -91,7 +91,15 @@ func usagef(format string, args ...any) error {
 // setting's value.
 type configErr struct{ err error }
 
-func (e *configErr) Error() string { return e.err.Error() }
+// Error is the library's message ("config: setting \"api_key\" is
+// required"), without the code every configuration error shares.
+func (e *configErr) Error() string {
+	var te *tokenize.Error
+	if errors.As(e.err, &te) && te.Message != "" {
+		return te.Message
+	}
+	return e.err.Error()
+}
 func (e *configErr) Unwrap() error { return e.err }
 
 // partialError reports a command over several items in which some failed:

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+
+	"github.com/tokenize-go/tokenize/internal/simkit"
 )
 
 // shutdownGrace is how long "tokenize sim" lets requests in flight finish
@@ -27,12 +29,16 @@ const shutdownGrace = 5 * time.Second
 var simCommand = &command{
 	path:     "sim",
 	summary:  "serve the provider simulators over HTTP, for clients in any language",
-	synopsis: []string{"[-provider NAME] [-addr HOST:PORT] [-config-dir DIR] [-json] [-v]"},
+	synopsis: []string{"[-provider NAME] [-addr HOST:PORT] [-seed N] [-control ACCESS] [-config-dir DIR] [-json] [-v]"},
 	description: `Starts the simulators of the tokenize providers as HTTP servers, one port each, prints what a client needs to use them — base URL, access-token URL, credentials, a tokenize configuration, the test cards and what each triggers — and serves until interrupted. SIGINT (Ctrl-C) or SIGTERM shuts down gracefully: requests in flight finish, then the command exits with status 0.
 
 The simulators behave like the documented APIs: authentication, validation, error bodies, state kept in memory for as long as the command runs. Any client can use them: the tokenize library (point a configuration at them, or use the files -config-dir writes), the providers' official SDKs (set their base URL and the printed credentials), curl.
 
-With -addr HOST:0 (the default) each simulator gets a free port. With a fixed port and several simulators, they take consecutive ports in the order nuvei, checkout.`,
+With -addr HOST:0 (the default) each simulator gets a free port. With a fixed port and several simulators, they take consecutive ports in the order nuvei, checkout.
+
+Each simulator has a control API under /_sim/ on its own port, a path no real endpoint uses, for tests in any language: change a network token's state as the scheme would, arm any fault of the fault matrix for the next N requests or for a path, read the request counters, reset all state. GET /_sim/ lists its routes; README shows each with curl. By default (-control loopback) it answers only clients on the same machine, that is requests arriving on a loopback address, however -addr is set; -control open lets in every client that can reach the port, -control off no one.
+
+With -seed the ids, DPANs and cryptograms repeat from run to run for the same sequence of requests, and a reset through the control API starts them over.`,
 	examples: `# Both simulators on free loopback ports:
 tokenize sim
 
@@ -44,11 +50,14 @@ tokenize payment-token create -config /tmp/sim/checkout.json -card card.json
 tokenize sim -json | head -1`,
 	setup: func(fs *flag.FlagSet) func(context.Context, stdio, []string) error {
 		var (
-			provider, addr, configDir string
-			asJSON, verbose           bool
+			provider, addr, configDir, control string
+			asJSON, verbose                    bool
+			seed                               uint64
 		)
 		fs.StringVar(&provider, "provider", "all", "Serve only the simulator of `NAME`: "+strings.Join(simulatorNames(), ", ")+", or all.")
 		fs.StringVar(&addr, "addr", "127.0.0.1:0", "Listen on `HOST:PORT`; port 0 picks free ports.")
+		fs.Uint64Var(&seed, "seed", 0, "Make ids, DPANs and cryptograms reproducible from seed `N`: the same requests get the same answers run after run.")
+		fs.StringVar(&control, "control", simkit.ControlLoopback.String(), "Who may use the control API (`ACCESS`): loopback, clients on the same machine; open, every client; off, no one.")
 		fs.StringVar(&configDir, "config-dir", "", "Write a tokenize configuration for each simulator to `DIR`/NAME.json, for -config of the other commands.")
 		fs.BoolVar(&asJSON, "json", false, "Print what a client needs as one line of JSON on standard output, instead of text for people.")
 		fs.BoolVar(&verbose, "v", false, "Log every request (method, path, status, duration; never a body) on standard error.")
@@ -60,11 +69,17 @@ tokenize sim -json | head -1`,
 			if err != nil {
 				return err
 			}
+			opts := simOptions{seed: seed}
+			fs.Visit(func(f *flag.Flag) { opts.seeded = opts.seeded || f.Name == "seed" })
+			access, err := parseControlAccess(control)
+			if err != nil {
+				return err
+			}
 			var log *slog.Logger
 			if verbose {
 				log = slog.New(slog.NewTextHandler(std.err, nil))
 			}
-			return serveSimulators(ctx, std, entries, addr, configDir, asJSON, log)
+			return serveSimulators(ctx, std, serveOptions{entries, opts, access, addr, configDir, asJSON, log})
 		}
 	},
 }
@@ -109,9 +124,7 @@ func listeners(addr string, n int) ([]net.Listener, error) {
 		}
 		l, err := net.Listen("tcp", net.JoinHostPort(host, strconv.Itoa(p)))
 		if err != nil {
-			for _, l := range ls {
-				l.Close()
-			}
+			closeAll(ls)
 			return nil, err
 		}
 		ls = append(ls, l)
@@ -119,29 +132,62 @@ func listeners(addr string, n int) ([]net.Listener, error) {
 	return ls, nil
 }
 
+// parseControlAccess reads -control.
+func parseControlAccess(s string) (simkit.ControlAccess, error) {
+	for _, a := range []simkit.ControlAccess{simkit.ControlLoopback, simkit.ControlOpen, simkit.ControlOff} {
+		if s == a.String() {
+			return a, nil
+		}
+	}
+	return 0, usagef("-control: want loopback, open or off")
+}
+
+func closeAll(ls []net.Listener) {
+	for _, l := range ls {
+		l.Close()
+	}
+}
+
+// serveOptions are what "tokenize sim" was asked to do.
+type serveOptions struct {
+	entries   []simulatorEntry
+	sim       simOptions
+	access    simkit.ControlAccess
+	addr      string
+	configDir string
+	asJSON    bool
+	log       *slog.Logger // nil: no request log
+}
+
 // serveSimulators starts the simulators, prints how to reach them, and
 // serves until ctx ends.
-func serveSimulators(ctx context.Context, std stdio, entries []simulatorEntry, addr, configDir string, asJSON bool, log *slog.Logger) error {
-	ls, err := listeners(addr, len(entries))
+func serveSimulators(ctx context.Context, std stdio, o serveOptions) error {
+	ls, err := listeners(o.addr, len(o.entries))
 	if err != nil {
 		return err
 	}
-	servers := make([]*http.Server, len(entries))
-	infos := make([]simInfo, len(entries))
-	for i, e := range entries {
-		sim := e.start()
-		infos[i] = sim.describe(baseURL(ls[i].Addr()))
-		h := sim.handler
-		if log != nil {
-			h = accessLog(log, e.name, h)
+	servers := make([]*http.Server, len(o.entries))
+	infos := make([]simInfo, len(o.entries))
+	for i, e := range o.entries {
+		sim := e.start(o.sim)
+		c, ok := sim.handler.(controlled)
+		if !ok {
+			closeAll(ls)
+			return fmt.Errorf("the %s simulator has no control API (its handler is not a simkit.Kit)", e.name)
+		}
+		c.SetControlAccess(o.access)
+		var h http.Handler = c
+		base := baseURL(ls[i].Addr())
+		infos[i] = sim.describe(base)
+		infos[i].ControlURL, infos[i].Control = base+simkit.ControlPrefix, o.access.String()
+		if o.log != nil {
+			h = accessLog(o.log, e.name, h)
 		}
 		servers[i] = &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
 	}
-	if configDir != "" {
-		if err := writeConfigs(configDir, infos); err != nil {
-			for _, l := range ls {
-				l.Close()
-			}
+	if o.configDir != "" {
+		if err := writeConfigs(o.configDir, infos); err != nil {
+			closeAll(ls)
 			return err
 		}
 	}
@@ -150,11 +196,11 @@ func serveSimulators(ctx context.Context, std stdio, entries []simulatorEntry, a
 	for i, srv := range servers {
 		go func() { errc <- srv.Serve(ls[i]) }()
 	}
-	if err := printSimInfo(std.out, infos, asJSON); err != nil {
+	if err := printSimInfo(std.out, infos, o.asJSON); err != nil {
 		shutdown(servers)
 		return err
 	}
-	if !asJSON {
+	if !o.asJSON {
 		fmt.Fprintln(std.err, "Serving until interrupted (Ctrl-C or SIGTERM).")
 	}
 
@@ -236,12 +282,20 @@ func printSimInfo(w io.Writer, infos []simInfo, asJSON bool) error {
 		if in.ConfigFile != "" {
 			fmt.Fprintf(tw, "  config\t%s\n", in.ConfigFile)
 		}
+		fmt.Fprintf(tw, "  control API\t%s (%s)\n", in.ControlURL, controlWho[in.Control])
 		fmt.Fprintf(tw, "  test cards\t\n")
 		for _, c := range in.TestCards {
 			fmt.Fprintf(tw, "    %s\t%s\n", c.Number, c.Triggers)
 		}
 	}
 	return tw.Flush()
+}
+
+// controlWho says in words who may use the control API.
+var controlWho = map[string]string{
+	simkit.ControlLoopback.String(): "clients on this machine",
+	simkit.ControlOpen.String():     "every client",
+	simkit.ControlOff.String():      "off",
 }
 
 // accessLog logs each request's method, path, status and duration.

@@ -5,6 +5,7 @@ import (
 	"net/http"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/simkit"
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
 )
@@ -19,14 +20,27 @@ var simulators = []simulatorEntry{
 // simulatorEntry names a simulator and starts one.
 type simulatorEntry struct {
 	name  string
-	start func() simulated
+	start func(simOptions) simulated
 }
 
-// simulated is a started simulator: its API handler and what a client
-// needs to reach it once it is served at a base URL.
+// simOptions are the options every simulator takes.
+type simOptions struct {
+	seed   uint64
+	seeded bool // seed was given: ids repeat run after run
+}
+
+// simulated is a started simulator: its handler (API and control API) and
+// what a client needs to reach it once it is served at a base URL.
 type simulated struct {
 	handler  http.Handler
 	describe func(baseURL string) simInfo
+}
+
+// controlled is what every simulator's handler is (a simkit.Kit): the
+// command sets who may use the control API on it.
+type controlled interface {
+	http.Handler
+	SetControlAccess(simkit.ControlAccess)
 }
 
 // simInfo is what "tokenize sim" prints for one simulator: everything a
@@ -37,6 +51,11 @@ type simInfo struct {
 	BaseURL string `json:"base_url"`
 	// TokenURL is the OAuth access-token URL, for providers that use one.
 	TokenURL string `json:"token_url,omitempty"`
+	// ControlURL is the base URL of the simulator's control API.
+	ControlURL string `json:"control_url"`
+	// Control says who may use it: loopback (clients on the same
+	// machine), open or off.
+	Control string `json:"control"`
 	// Credentials are what the simulator accepts, by the name of the
 	// provider's setting.
 	Credentials map[string]string `json:"credentials"`
@@ -56,8 +75,12 @@ type testCard struct {
 	Triggers string `json:"triggers"`
 }
 
-func startNuvei() simulated {
-	s := nuveisim.New()
+func startNuvei(o simOptions) simulated {
+	var opts []nuveisim.Option
+	if o.seeded {
+		opts = append(opts, nuveisim.WithSeed(o.seed))
+	}
+	s := nuveisim.New(opts...)
 	return simulated{
 		handler: s.Handler(),
 		describe: func(base string) simInfo {
@@ -81,8 +104,12 @@ func startNuvei() simulated {
 	}
 }
 
-func startCheckout() simulated {
-	s := checkoutsim.New()
+func startCheckout(o simOptions) simulated {
+	var opts []checkoutsim.Option
+	if o.seeded {
+		opts = append(opts, checkoutsim.WithSeed(o.seed))
+	}
+	s := checkoutsim.New(opts...)
 	return simulated{
 		handler: s.Handler(),
 		describe: func(base string) simInfo {
