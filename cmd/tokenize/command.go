@@ -38,6 +38,7 @@ var commands = []*command{
 	networkTokenProvision,
 	networkTokenGet,
 	networkTokenDelete,
+	networkTokenSync,
 	cryptogramCommand,
 }
 

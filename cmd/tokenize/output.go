@@ -28,6 +28,8 @@ type record struct {
 	PaymentToken *paymentTokenJSON `json:"payment_token,omitempty"`
 	NetworkToken *networkTokenJSON `json:"network_token,omitempty"`
 	Cryptogram   *cryptogramJSON   `json:"cryptogram,omitempty"`
+	// Event is a change a sync found.
+	Event *eventJSON `json:"event,omitempty"`
 	// Error is the failure, with the library's *tokenize.Error JSON form
 	// (code, op, provider, http_status, provider_codes, field, ...).
 	Error *tokenize.Error `json:"error,omitempty"`
@@ -281,7 +283,11 @@ func (r record) summary() string {
 		return describeCard(r.PaymentToken)
 	case r.NetworkToken != nil:
 		nt := r.NetworkToken
-		s := strings.Join(nonEmpty(nt.ID, nt.Scheme, nt.State), " ")
+		scheme := nt.Scheme
+		if scheme == tokenize.SchemeUnknown.String() {
+			scheme = ""
+		}
+		s := strings.Join(nonEmpty(nt.ID, scheme, nt.State), " ")
 		if nt.MaskedNumber != "" {
 			s += " dpan " + nt.MaskedNumber
 		}
@@ -291,6 +297,8 @@ func (r record) summary() string {
 		return s
 	case r.Cryptogram != nil:
 		return "cryptogram " + r.Cryptogram.Value + " eci " + r.Cryptogram.ECI
+	case r.Event != nil:
+		return r.Event.Kind + ": " + record{NetworkToken: r.Event.NetworkToken}.summary()
 	}
 	return "deleted"
 }

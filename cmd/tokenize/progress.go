@@ -34,6 +34,7 @@ type progress struct {
 	mu       sync.Mutex
 	done     int
 	failed   map[tokenize.Code]int
+	tallies  map[string]int
 	lastDraw time.Time
 	drawn    bool
 }
@@ -50,7 +51,7 @@ func newProgress(std stdio, label string, total int) *progress {
 }
 
 func newProgressTo(w io.Writer, label string, total int, now func() time.Time) *progress {
-	return &progress{w: w, label: label, total: total, now: now, start: now(), failed: map[tokenize.Code]int{}}
+	return &progress{w: w, label: label, total: total, now: now, start: now(), failed: map[tokenize.Code]int{}, tallies: map[string]int{}}
 }
 
 // Add records one finished item; err is its failure, or nil.
@@ -61,6 +62,30 @@ func (p *progress) Add(err error) {
 	if err != nil {
 		p.failed[tokenize.CodeOf(err)]++
 	}
+	p.redraw()
+}
+
+// Fail records a failure of an item already counted by Add, for work whose
+// items are counted as they are taken (a sync) rather than as they finish.
+func (p *progress) Fail(err error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.failed[tokenize.CodeOf(err)]++
+	p.redraw()
+}
+
+// Tally counts one outcome worth showing beside the counts, such as
+// "changed".
+func (p *progress) Tally(what string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.tallies[what]++
+	p.redraw()
+}
+
+// redraw draws the line if the last drawing is old enough, or the work is
+// done; p.mu must be held.
+func (p *progress) redraw() {
 	if p.w == nil {
 		return
 	}
@@ -89,6 +114,14 @@ func (p *progress) line(t time.Time) string {
 	if p.total > 0 {
 		fmt.Fprintf(&b, "/%d %d%%", p.total, p.done*100/p.total)
 	}
+	names := make([]string, 0, len(p.tallies))
+	for name := range p.tallies {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	for _, name := range names {
+		fmt.Fprintf(&b, " · %d %s", p.tallies[name], name)
+	}
 	if n := p.failedTotal(); n > 0 {
 		codes := make([]tokenize.Code, 0, len(p.failed))
 		for c := range p.failed {
@@ -104,7 +137,11 @@ func (p *progress) line(t time.Time) string {
 	elapsed := t.Sub(p.start)
 	if elapsed > 0 && p.done > 0 {
 		rate := float64(p.done) / elapsed.Seconds()
-		fmt.Fprintf(&b, " · %.0f/s", rate)
+		if rate < 10 {
+			fmt.Fprintf(&b, " · %.1f/s", rate)
+		} else {
+			fmt.Fprintf(&b, " · %.0f/s", rate)
+		}
 		if p.total > p.done {
 			eta := time.Duration(float64(p.total-p.done) / rate * float64(time.Second))
 			fmt.Fprintf(&b, " · ETA %s", eta.Round(time.Second))

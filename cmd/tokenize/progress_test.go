@@ -59,3 +59,20 @@ func TestProgressQuietWhenNotATerminal(t *testing.T) {
 	p.Finish()
 	assert.Empty(t, errOut.String())
 }
+
+// A sync counts tokens as the sweep takes them, and tallies changes and
+// failures as they surface.
+func TestProgressTalliesAndLateFailures(t *testing.T) {
+	var buf bytes.Buffer
+	clock := &fakeClock{t: time.Unix(0, 0), step: time.Second}
+	p := newProgressTo(&buf, "network-token sync", 3, clock.now)
+	p.Add(nil)
+	p.Add(nil)
+	p.Tally("changed")
+	p.Add(nil)
+	p.Fail(&tokenize.Error{Code: tokenize.Unavailable})
+	p.Finish()
+	frames := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\r")
+	last := strings.TrimSuffix(frames[len(frames)-1], "\x1b[K")
+	assert.Equal(t, "network-token sync: 3/3 100% · 1 changed · 1 failed (Unavailable 1) · 0.5/s", last)
+}
