@@ -14,11 +14,18 @@ const (
 	ClientID = "cli_simulatorclientid0000000"
 	// ClientSecret is the OAuth access key secret.
 	ClientSecret = "sim-client-secret-3c1e9b7a"
-	// PublicKey authenticates POST /tokens.
-	PublicKey = "pk_sbox_simulatorpublickey23456abc"
+	// PublicKey authenticates POST /tokens. Like SecretKey it has the
+	// documented key format (KeyPattern), which the official SDKs check.
+	PublicKey = "pk_sbox_simulatorpublickeyabcdefghq"
 	// SecretKey authenticates /instruments as an alternative to OAuth.
-	SecretKey = "sk_sbox_simulatorsecretkey23456abc"
+	SecretKey = "sk_sbox_simulatorsecretkeyabcdefghq"
 )
+
+// KeyPattern is the format of Checkout.com public and secret keys
+// (research notes §2.3; the official Go SDK's DefaultPublicKeyPattern and
+// DefaultSecretKeyPattern): a key the official SDKs' builders refuse is
+// not one the sandbox would issue. The simulator's keys follow it.
+const KeyPattern = `^(pk|sk)_(sbox_)?[a-z2-7]{26}[a-z2-7*#$=]$`
 
 // Scopes the token endpoint grants (research notes §2.4).
 const (
@@ -98,7 +105,7 @@ func bearer(r *http.Request) string {
 // secretKeyOK, the secret key. It answers 401 (empty body) or 403 itself.
 func (s *Simulator) authorize(w http.ResponseWriter, r *http.Request, secretKeyOK bool, scopes ...string) bool {
 	cred := bearer(r)
-	if secretKeyOK && cred == SecretKey {
+	if secretKeyOK && cred == s.secretKey {
 		return true
 	}
 	s.mu.Lock()

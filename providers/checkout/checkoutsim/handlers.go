@@ -24,7 +24,7 @@ func (s *Simulator) routes() {
 // --- /tokens ----------------------------------------------------------------
 
 func (s *Simulator) createCardToken(w http.ResponseWriter, r *http.Request) {
-	if bearer(r) != PublicKey {
+	if bearer(r) != s.publicKey {
 		w.WriteHeader(http.StatusUnauthorized)
 		return
 	}

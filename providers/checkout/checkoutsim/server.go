@@ -28,7 +28,7 @@ func (s *Server) Settings() json.RawMessage {
 		"environment":   "sandbox",
 		"client_id":     s.clientID,
 		"client_secret": s.clientSecret,
-		"public_key":    PublicKey,
+		"public_key":    s.publicKey,
 		"base_url":      s.URL,
 		"token_url":     s.URL + "/connect/token",
 	})

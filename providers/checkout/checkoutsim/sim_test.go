@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -423,4 +424,31 @@ func TestACHAccountHolder(t *testing.T) {
 	got := do(t, s, "GET", "/instruments/"+r.body["id"].(string), at, "", "")
 	require.Equal(t, 200, got.status)
 	assert.Equal(t, holder, got.body["account_holder"])
+}
+
+// The default keys have the documented format the official SDKs check;
+// a test may choose its own, and then only those are accepted.
+func TestKeys(t *testing.T) {
+	re := regexp.MustCompile(checkoutsim.KeyPattern)
+	assert.Regexp(t, re, checkoutsim.PublicKey)
+	assert.Regexp(t, re, checkoutsim.SecretKey)
+	// The official Go SDK's own patterns, verbatim.
+	assert.Regexp(t, `^pk_(sbox_)?[a-z2-7]{26}[a-z2-7*#$=]$`, checkoutsim.PublicKey)
+	assert.Regexp(t, `^sk_(sbox_)?[a-z2-7]{26}[a-z2-7*#$=]$`, checkoutsim.SecretKey)
+
+	const pk, sk = "pk_sbox_abcdefghijklmnopqrstuvwxyz=", "sk_abcdefghijklmnopqrstuvwxyz#"
+	require.Regexp(t, re, pk)
+	require.Regexp(t, re, sk)
+	s := checkoutsim.NewServer(checkoutsim.WithKeys(pk, sk))
+	defer s.Close()
+	gotPK, gotSK := s.Keys()
+	assert.Equal(t, [2]string{pk, sk}, [2]string{gotPK, gotSK})
+	card := `{"type":"card","number":"4242424242424242","expiry_month":12,"expiry_year":2031}`
+	assert.Equal(t, 401, do(t, s, "POST", "/tokens", "Bearer "+checkoutsim.PublicKey, "application/json", card).status, "the default key no longer works")
+	assert.Equal(t, 201, do(t, s, "POST", "/tokens", "Bearer "+pk, "application/json", card).status)
+	assert.Equal(t, 401, do(t, s, "GET", "/instruments/src_aaaaaaaaaaaaaaaaaaaaaaaaaa", "Bearer "+checkoutsim.SecretKey, "", "").status)
+	assert.Equal(t, 404, do(t, s, "GET", "/instruments/src_aaaaaaaaaaaaaaaaaaaaaaaaaa", "Bearer "+sk, "", "").status)
+	var settings map[string]string
+	require.NoError(t, json.Unmarshal(s.Settings(), &settings))
+	assert.Equal(t, pk, settings["public_key"])
 }

@@ -83,6 +83,14 @@ func WithCredentials(clientID, clientSecret string) Option {
 	return func(s *Simulator) { s.clientID, s.clientSecret = clientID, clientSecret }
 }
 
+// WithKeys replaces the accepted public and secret keys (default PublicKey
+// and SecretKey). Give keys of the documented format (KeyPattern) to stay
+// indistinguishable from the sandbox; the simulator accepts whatever it is
+// given.
+func WithKeys(publicKey, secretKey string) Option {
+	return func(s *Simulator) { s.publicKey, s.secretKey = publicKey, secretKey }
+}
+
 // WithSeed makes every id, token number and cryptogram the simulator
 // generates reproducible: two simulators with the same seed answer the
 // same sequence of requests with the same values. Without it they are
@@ -96,6 +104,8 @@ type Simulator struct {
 	tokenTTL     time.Duration
 	clientID     string
 	clientSecret string
+	publicKey    string
+	secretKey    string
 	rand         *simkit.Rand
 	kit          *simkit.Kit
 
@@ -111,6 +121,8 @@ func New(opts ...Option) *Simulator {
 		tokenTTL:     DefaultTokenTTL,
 		clientID:     ClientID,
 		clientSecret: ClientSecret,
+		publicKey:    PublicKey,
+		secretKey:    SecretKey,
 		store:        newStore(),
 	}
 	for _, o := range opts {
@@ -138,6 +150,9 @@ func (s *Simulator) before(w http.ResponseWriter, r *http.Request) {
 func (s *Simulator) Format(f fmt.State, _ rune) {
 	fmt.Fprintf(f, "checkoutsim.Simulator{requests: %d, token_requests: %d}", s.Requests(), s.tokenRequests.Load())
 }
+
+// Keys returns the public and secret keys the simulator accepts.
+func (s *Simulator) Keys() (publicKey, secretKey string) { return s.publicKey, s.secretKey }
 
 // Handler returns the API, wrapped by Faults().
 func (s *Simulator) Handler() http.Handler { return s.kit }
