@@ -134,6 +134,9 @@ func startCheckout(o simOptions) simulated {
 					{checkoutsim.VisaPAN, "Visa: an active VTS network token"},
 					{checkoutsim.MastercardPAN, "Mastercard: an active MDES network token"},
 					{checkoutsim.DeclinedPAN, "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
+					{checkoutsim.ClassicVisaPAN, "Visa Classic of Test Bank (US): the API reference's example card"},
+					{checkoutsim.DebitPAN, "Visa debit under US debit regulation: regulated_indicator true"},
+					{checkoutsim.WalletPAN, "Visa co-badged Cartes Bancaires (FR) stored from Google Pay: scheme_local, card_wallet_type"},
 				},
 			}
 		},

@@ -7,20 +7,89 @@ import (
 )
 
 // Test cards (valid Luhn). Any other valid card behaves like the one of
-// its brand.
+// its brand. Each has the issuer and product data Checkout.com's BIN
+// lookup returns for a card (profileOf).
 const (
-	// VisaPAN provisions an active VTS network token.
+	// VisaPAN provisions an active VTS network token. It is the card every
+	// official SDK's tests use, with the issuer data of their fixtures.
 	VisaPAN = "4242424242424242"
 	// MastercardPAN provisions an active MDES network token.
 	MastercardPAN = "5436031030606378"
 	// DeclinedPAN is a Visa card whose network token provisioning the
 	// scheme declines: the token is created in state declined.
 	DeclinedPAN = "4000000000000002"
+	// ClassicVisaPAN is the API reference's POST /tokens example card: a
+	// Visa Classic credit card of "Test Bank" (US).
+	ClassicVisaPAN = "4543474002249996"
+	// DebitPAN is a Visa debit card of a US issuer under debit interchange
+	// regulation: regulated_indicator true.
+	DebitPAN = "4658584090000001"
+	// WalletPAN is a Visa card co-badged Cartes Bancaires, issued in France
+	// and stored from a Google Pay token: scheme_local cartes_bancaires,
+	// card_wallet_type googlepay.
+	WalletPAN = "4000000000000036"
 )
 
+// cardProfile is what Checkout.com says of a card besides its number and
+// expiry: scheme, issuer and product (the fields of the official SDKs'
+// CardTokenResponse and GetCardInstrumentResponse).
+type cardProfile struct {
+	scheme, schemeLocal    string
+	cardType, cardCategory string // as /instruments spells them ("Credit"; /tokens upper-cases)
+	issuer, issuerCountry  string
+	productID, productType string
+	walletType             string
+	regulated              bool
+}
+
+// profiles holds the test cards' profiles; other cards get their brand's.
+var profiles = map[string]cardProfile{
+	// The issuer data of the official SDKs' fixtures for this card.
+	VisaPAN:        {scheme: "Visa", cardType: "Credit", cardCategory: "Consumer", issuer: "JPMORGAN CHASE BANK NA", issuerCountry: "US", productID: "A", productType: "Visa Traditional"},
+	MastercardPAN:  {scheme: "Mastercard", cardType: "Credit", cardCategory: "Consumer", issuer: "Test Bank", issuerCountry: "US", productID: "MCS", productType: "Standard"},
+	DeclinedPAN:    {scheme: "Visa", cardType: "Credit", cardCategory: "Consumer", issuer: "Test Bank", issuerCountry: "US", productID: "F", productType: "Visa Classic"},
+	ClassicVisaPAN: {scheme: "Visa", cardType: "Credit", cardCategory: "Consumer", issuer: "Test Bank", issuerCountry: "US", productID: "F", productType: "CLASSIC"},
+	DebitPAN:       {scheme: "Visa", cardType: "Debit", cardCategory: "Consumer", issuer: "Test Bank", issuerCountry: "US", productID: "F", productType: "Visa Classic", regulated: true},
+	WalletPAN: {scheme: "Visa", schemeLocal: "cartes_bancaires", cardType: "Debit", cardCategory: "Consumer", issuer: "Test Bank", issuerCountry: "FR",
+		productID: "F", productType: "Visa Classic", walletType: "googlepay"},
+}
+
+// profileOf returns what the simulator's BIN table says of number.
+func profileOf(number string) cardProfile {
+	if p, ok := profiles[number]; ok {
+		return p
+	}
+	p := cardProfile{scheme: schemeOf(number), cardType: "Credit", cardCategory: "Consumer", issuer: "Test Bank", issuerCountry: "US"}
+	switch p.scheme {
+	case "Visa":
+		p.productID, p.productType = "F", "Visa Classic"
+	case "Mastercard":
+		p.productID, p.productType = "MCS", "Standard"
+	}
+	return p
+}
+
+// schemeOf names a card's scheme by its leading digits.
 func schemeOf(number string) string {
-	if strings.HasPrefix(number, "4") {
+	has := func(prefixes ...string) bool {
+		for _, p := range prefixes {
+			if strings.HasPrefix(number, p) {
+				return true
+			}
+		}
+		return false
+	}
+	switch {
+	case has("4"):
 		return "Visa"
+	case has("34", "37"):
+		return "American Express"
+	case has("36", "30", "38"):
+		return "Diners Club International"
+	case has("35"):
+		return "JCB"
+	case has("6011", "64", "65"):
+		return "Discover"
 	}
 	return "Mastercard"
 }

@@ -302,7 +302,8 @@ func TestRequestIDAndCountersAndFaults(t *testing.T) {
 }
 
 func TestTestCardsAreValid(t *testing.T) {
-	for _, pan := range []string{checkoutsim.VisaPAN, checkoutsim.MastercardPAN, checkoutsim.DeclinedPAN} {
+	for _, pan := range []string{checkoutsim.VisaPAN, checkoutsim.MastercardPAN, checkoutsim.DeclinedPAN,
+		checkoutsim.ClassicVisaPAN, checkoutsim.DebitPAN, checkoutsim.WalletPAN} {
 		sum, alt := 0, false
 		for i := len(pan) - 1; i >= 0; i-- {
 			d := int(pan[i] - '0')
@@ -451,4 +452,82 @@ func TestKeys(t *testing.T) {
 	var settings map[string]string
 	require.NoError(t, json.Unmarshal(s.Settings(), &settings))
 	assert.Equal(t, pk, settings["public_key"])
+}
+
+// POST /tokens answers with the card's issuer data and echoes the name,
+// billing address and phone it was sent (the API reference's example).
+func TestCardTokenFields(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	billing := map[string]any{"address_line1": "123 High St.", "address_line2": "Flat 456", "city": "London", "zip": "SW1A 1AA", "country": "GB"}
+	phone := map[string]any{"country_code": "+44", "number": "1234 567890"}
+	r := do(t, s, "POST", "/tokens", "Bearer "+checkoutsim.PublicKey, "application/json", jsonBody(map[string]any{
+		"type": "card", "number": checkoutsim.ClassicVisaPAN, "expiry_month": 6, "expiry_year": 2031, "name": "John Smith", "cvv": "956",
+		"billing_address": billing, "phone": phone}))
+	require.Equal(t, 201, r.status, r.raw)
+	for k, want := range map[string]any{"name": "John Smith", "billing_address": billing, "phone": phone, "scheme": "VISA",
+		"card_type": "CREDIT", "card_category": "CONSUMER", "issuer": "Test Bank", "issuer_country": "US", "product_id": "F",
+		"product_type": "CLASSIC", "bin": "454347", "last4": "9996"} {
+		assert.Equal(t, want, r.body[k], k)
+	}
+	r = do(t, s, "POST", "/tokens", "Bearer "+checkoutsim.PublicKey, "application/json",
+		`{"type":"card","number":"4242424242424242","expiry_month":6,"expiry_year":2031}`)
+	require.Equal(t, 201, r.status, r.raw)
+	assert.Equal(t, "JPMORGAN CHASE BANK NA", r.body["issuer"])
+	for _, k := range []string{"name", "billing_address", "phone"} {
+		assert.NotContains(t, r.body, k, "only echoed when sent")
+	}
+}
+
+// /instruments take and return account_holder and customer name, phone
+// and default, and return the card's issuer and product data as the
+// official SDKs' GetCardInstrumentResponse declares it.
+func TestInstrumentFields(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	at := accessToken(t, s)
+	store := func(pan string, extra map[string]any) resp {
+		t.Helper()
+		tok := do(t, s, "POST", "/tokens", "Bearer "+checkoutsim.PublicKey, "application/json",
+			jsonBody(map[string]any{"type": "card", "number": pan, "expiry_month": 6, "expiry_year": 2031, "name": "Ada Lovelace"}))
+		require.Equal(t, 201, tok.status, tok.raw)
+		body := map[string]any{"type": "token", "token": tok.body["token"]}
+		for k, v := range extra {
+			body[k] = v
+		}
+		r := do(t, s, "POST", "/instruments", at, "application/json", jsonBody(body))
+		require.Equal(t, 201, r.status, r.raw)
+		got := do(t, s, "GET", "/instruments/"+r.body["id"].(string), at, "", "")
+		require.Equal(t, 200, got.status)
+		return got
+	}
+	holder := map[string]any{"first_name": "Ada", "last_name": "Lovelace",
+		"billing_address": map[string]any{"address_line1": "1 Main St", "city": "New York", "zip": "10001", "country": "US"}}
+	phone := map[string]any{"country_code": "+1", "number": "4155552671"}
+	first := store(checkoutsim.VisaPAN, map[string]any{"account_holder": holder,
+		"customer": map[string]any{"email": "ada@example.com", "name": "Ada Lovelace", "phone": phone}})
+	for k, want := range map[string]any{"account_holder": holder, "name": "Ada Lovelace", "scheme": "Visa", "issuer": "JPMORGAN CHASE BANK NA",
+		"issuer_country": "US", "product_id": "A", "product_type": "Visa Traditional", "card_type": "Credit", "card_category": "Consumer",
+		"regulated_indicator": false} {
+		assert.Equal(t, want, first.body[k], k)
+	}
+	assert.NotContains(t, first.body, "scheme_local", "a card with no local scheme")
+	assert.NotContains(t, first.body, "card_wallet_type", "a card not stored from a wallet")
+	cust := first.body["customer"].(map[string]any)
+	assert.Regexp(t, `^cus_[a-z2-7]{26}$`, cust["id"])
+	assert.Equal(t, map[string]any{"id": cust["id"], "email": "ada@example.com", "name": "Ada Lovelace", "phone": phone, "default": true}, cust,
+		"a new customer's first instrument is its default")
+
+	// The same email links the same customer; default moves when asked.
+	second := store(checkoutsim.WalletPAN, map[string]any{"customer": map[string]any{"email": "ada@example.com", "default": true}})
+	assert.Equal(t, cust["id"], second.body["customer"].(map[string]any)["id"])
+	assert.Equal(t, true, second.body["customer"].(map[string]any)["default"])
+	assert.Equal(t, "cartes_bancaires", second.body["scheme_local"])
+	assert.Equal(t, "googlepay", second.body["card_wallet_type"])
+	assert.Equal(t, "FR", second.body["issuer_country"])
+	again := do(t, s, "GET", "/instruments/"+first.body["id"].(string), at, "", "")
+	assert.Equal(t, false, again.body["customer"].(map[string]any)["default"])
+
+	assert.Equal(t, true, store(checkoutsim.DebitPAN, nil).body["regulated_indicator"])
+	assert.Equal(t, "Debit", store(checkoutsim.DebitPAN, nil).body["card_type"])
 }

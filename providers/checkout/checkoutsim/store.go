@@ -13,6 +13,16 @@ type store struct {
 	instruments   map[string]*instrument
 	networkTokens map[string]*networkToken
 	bySource      map[string]string // "src:<id>" or "card:<pan>" -> nt id
+	customers     map[string]*customer
+}
+
+// customer is a Checkout.com customer: created by the first instrument
+// stored for a new email (or a cus_ id the simulator has not seen), linked
+// by later ones. Its first instrument becomes its default.
+type customer struct {
+	id, email, name   string
+	phone             *phone
+	defaultInstrument string
 }
 
 func newStore() store {
@@ -22,6 +32,7 @@ func newStore() store {
 		instruments:   map[string]*instrument{},
 		networkTokens: map[string]*networkToken{},
 		bySource:      map[string]string{},
+		customers:     map[string]*customer{},
 	}
 }
 
@@ -35,6 +46,8 @@ type card struct {
 	expiryMonth int
 	expiryYear  int
 	name        string
+	billing     *address // billing_address, as sent to /tokens
+	phone       *phone
 }
 
 type cardToken struct {
@@ -48,8 +61,7 @@ type instrument struct {
 	kind        string // card or ach
 	card        card
 	fingerprint string
-	customerID  string
-	email       string
+	customerID  string // cus_ id of the linked customer, if any
 	holder      *accountHolder
 	ach         achData
 	created     time.Time

@@ -66,14 +66,29 @@ func stringField(v string, lo, hi int) int {
 	return n
 }
 
-// checkCustomerID returns the code for a customer reference: an existing
-// customer's cus_ id, or else an email for a new one.
+// checkCustomer returns the code for an instrument's customer: an
+// existing customer's cus_ id, or else an email (at most 255 characters).
 func checkCustomer(id, email string) []string {
 	switch {
 	case id != "" && (!strings.HasPrefix(id, "cus_") || len(id) != 30):
 		return []string{"customer_id_invalid"}
-	case id == "" && !strings.Contains(email, "@"):
+	case id == "" && (!strings.Contains(email, "@") || len(email) > 255):
 		return []string{"email_invalid"}
+	}
+	return nil
+}
+
+// checkCardToken returns the code for the tok_ of a token instrument.
+func (s *Simulator) checkCardToken(id string, ct *cardToken) []string {
+	switch {
+	case id == "":
+		return []string{"token_required"}
+	case ct == nil:
+		return []string{"token_invalid"}
+	case ct.used:
+		return []string{"token_used"}
+	case !s.now().Before(ct.expires):
+		return []string{"token_expired"}
 	}
 	return nil
 }

@@ -84,15 +84,58 @@ type achData struct {
 	Country       string `json:"country"`
 }
 
+// cardTokenJSON renders the 201 answer of POST /tokens: the card with its
+// issuer data, and the name, billing address and phone it was sent with.
+// /tokens spells scheme, card type and category in capitals (the API
+// reference's example).
+func cardTokenJSON(id string, expires time.Time, c card) map[string]any {
+	p := profileOf(c.number)
+	m := map[string]any{
+		"type": "card", "token": id, "expires_on": expires.Format(time.RFC3339),
+		"expiry_month": c.expiryMonth, "expiry_year": c.expiryYear, "scheme": strings.ToUpper(p.scheme),
+		"last4": c.number[len(c.number)-4:], "bin": c.number[:6],
+		"card_type": strings.ToUpper(p.cardType), "card_category": strings.ToUpper(p.cardCategory),
+		"issuer": p.issuer, "issuer_country": p.issuerCountry, "product_id": p.productID, "product_type": p.productType,
+	}
+	if p.schemeLocal != "" {
+		m["scheme_local"] = p.schemeLocal
+	}
+	if c.name != "" {
+		m["name"] = c.name
+	}
+	if c.billing != nil {
+		m["billing_address"] = c.billing
+	}
+	if c.phone != nil {
+		m["phone"] = c.phone
+	}
+	return m
+}
+
+// customerJSON renders an instrument's customer; s.mu must be held.
+func (s *Simulator) customerJSON(in *instrument) map[string]any {
+	c := s.customers[in.customerID]
+	if c == nil {
+		return map[string]any{"id": in.customerID}
+	}
+	m := map[string]any{"id": c.id, "default": c.defaultInstrument == in.id}
+	if c.email != "" {
+		m["email"] = c.email
+	}
+	if c.name != "" {
+		m["name"] = c.name
+	}
+	if c.phone != nil {
+		m["phone"] = c.phone
+	}
+	return m
+}
+
 // instrumentJSON renders an instrument; s.mu must be held.
 func (s *Simulator) instrumentJSON(in *instrument) map[string]any {
 	m := map[string]any{"type": in.kind, "id": in.id, "fingerprint": in.fingerprint}
 	if in.customerID != "" {
-		c := map[string]any{"id": in.customerID}
-		if in.email != "" {
-			c["email"] = in.email
-		}
-		m["customer"] = c
+		m["customer"] = s.customerJSON(in)
 	}
 	if in.holder != nil {
 		m["account_holder"] = in.holder
@@ -107,10 +150,18 @@ func (s *Simulator) instrumentJSON(in *instrument) map[string]any {
 		m["modified_on"] = in.created.Format(time.RFC3339Nano)
 		return m
 	}
-	c := in.card
+	c, p := in.card, profileOf(in.card.number)
 	m["expiry_month"], m["expiry_year"] = c.expiryMonth, c.expiryYear
-	m["scheme"], m["last4"], m["bin"] = schemeOf(c.number), c.number[len(c.number)-4:], c.number[:6]
-	m["card_type"], m["card_category"], m["issuer_country"] = "Credit", "Consumer", "US"
+	m["scheme"], m["last4"], m["bin"] = p.scheme, c.number[len(c.number)-4:], c.number[:6]
+	m["card_type"], m["card_category"] = p.cardType, p.cardCategory
+	m["issuer"], m["issuer_country"], m["product_id"], m["product_type"] = p.issuer, p.issuerCountry, p.productID, p.productType
+	m["regulated_indicator"] = p.regulated
+	if p.schemeLocal != "" {
+		m["scheme_local"] = p.schemeLocal
+	}
+	if p.walletType != "" {
+		m["card_wallet_type"] = p.walletType
+	}
 	if c.name != "" {
 		m["name"] = c.name
 	}
