@@ -1,6 +1,8 @@
 package checkoutsim
 
 import (
+	"crypto/sha256"
+	"encoding/hex"
 	"strings"
 
 	"github.com/tokenize-go/tokenize/internal/simkit"
@@ -92,6 +94,15 @@ func schemeOf(number string) string {
 		return "Discover"
 	}
 	return "Mastercard"
+}
+
+// cardArtID names the card art of a card's product: 32 hex digits, stable
+// per BIN, scheme and product (the shape of the official Node SDK's
+// fixture), so cards of one product share their art.
+func cardArtID(number string) string {
+	p := profileOf(number)
+	sum := sha256.Sum256([]byte("checkoutsim-card-art:" + number[:6] + p.scheme + p.productType))
+	return hex.EncodeToString(sum[:16])
 }
 
 // fingerprint is a stable opaque id of a card number (FNV-1a, base32).

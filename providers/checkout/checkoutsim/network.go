@@ -60,7 +60,7 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	}
 	if id := s.bySource[key]; id != "" {
 		if nt := s.networkTokens[id]; nt != nil && nt.state != "inactive" {
-			writeJSON(w, http.StatusOK, s.networkTokenJSON(nt))
+			writeJSON(w, http.StatusOK, s.networkTokenJSON(nt, linkBase(r)))
 			return
 		}
 	}
@@ -69,7 +69,7 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	nt := &networkToken{
 		id: s.newID("nt_"), state: "active", scheme: "mdes",
 		cardLast4: c.number[len(c.number)-4:], cardMonth: c.expiryMonth, cardYear: c.expiryYear,
-		par: "5001" + strings.ToUpper(fingerprint("par" + c.number))[:25], trid: "50110030273",
+		par: "5001" + strings.ToUpper(fingerprint("par" + c.number))[:25], trid: "50110030273", cardArt: cardArtID(c.number),
 		created: now, modified: now,
 	}
 	if vts {
@@ -82,11 +82,11 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	}
 	s.networkTokens[nt.id] = nt
 	s.bySource[key] = nt.id
-	writeJSON(w, http.StatusCreated, s.networkTokenJSON(nt))
+	writeJSON(w, http.StatusCreated, s.networkTokenJSON(nt, linkBase(r)))
 }
 
 func (s *Simulator) getNetworkToken(w http.ResponseWriter, r *http.Request) {
-	s.onNetworkToken(w, r, nil, func(nt *networkToken) { writeJSON(w, http.StatusOK, s.networkTokenJSON(nt)) })
+	s.onNetworkToken(w, r, nil, func(nt *networkToken) { writeJSON(w, http.StatusOK, s.networkTokenJSON(nt, linkBase(r))) })
 }
 
 // onNetworkToken is the common part of the calls on /network-tokens/{id}:
@@ -127,7 +127,8 @@ func (s *Simulator) cryptogram(w http.ResponseWriter, r *http.Request) {
 			"cryptogram": base64.StdEncoding.EncodeToString(s.rand.Bytes(20)),
 			"eci":        CryptogramECI,
 			"_links": map[string]any{
-				"network-token": map[string]string{"href": "/network-tokens/" + nt.id},
+				"self":          link(linkBase(r) + "/network-tokens/" + nt.id + "/cryptograms"),
+				"network-token": link(linkBase(r) + "/network-tokens/" + nt.id),
 			},
 		})
 	})

@@ -3,8 +3,9 @@
 // card tokens (/tokens), instruments (/instruments) and network tokens
 // (/network-tokens with its cryptograms and delete sub-resources).
 //
-// It follows seed 002 and the research notes: a Cko-Request-Id header on
-// every answer, error bodies {request_id, error_type, error_codes}, empty
+// It follows seed 002 and the research notes: Cko-Request-Id and
+// Cko-Version headers on every answer, absolute _links built from the
+// request's host, error bodies {request_id, error_type, error_codes}, empty
 // 401 bodies, 415 for a body that is not JSON, 422 listing one code per bad
 // field, 200 for an existing network token and 201 for a new one, the DPAN
 // and its expiry only for active, suspended or inactive tokens, and a fresh
@@ -61,6 +62,11 @@ const (
 // authentication, so an "authenticated" ECI (Visa 05, Mastercard 02) would
 // be a false claim.
 const CryptogramECI = "7"
+
+// APIVersion is the Cko-Version header on every answer, which the official
+// SDKs read into their response metadata. The value is the one the
+// official Node SDK's fixtures carry (test/payments/capturePayment.js).
+const APIVersion = "3.31.4"
 
 // DefaultTokenTTL is the lifetime of an access token (expires_in 3600).
 const DefaultTokenTTL = time.Hour
@@ -142,6 +148,7 @@ func (s *Simulator) before(w http.ResponseWriter, r *http.Request) {
 		s.tokenRequests.Add(1)
 	}
 	w.Header().Set("Cko-Request-Id", s.rand.Base32(26))
+	w.Header().Set("Cko-Version", APIVersion)
 }
 
 // Format prints the simulator's counters only, for every verb: its state

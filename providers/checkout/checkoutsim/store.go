@@ -77,6 +77,7 @@ type networkToken struct {
 	cardMonth, cardYear int
 	par, trid           string
 	tokenSchemeID       string // token_scheme_id
+	cardArt             string // the card art's id at the card-art host
 	created, modified   time.Time
 }
 

@@ -173,8 +173,30 @@ func (s *Simulator) instrumentJSON(in *instrument) map[string]any {
 	return m
 }
 
-// networkTokenJSON renders the seed 002 shape; expiry values are strings.
-func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
+// linkBase is where _links point: the API's own address as the request
+// reached it. The real API's links are absolute https URLs on its host;
+// the simulator keeps the scheme the request came in with, so that over
+// plain http on loopback a client following a link reaches the simulator
+// that issued it (the official SDKs only read links), and behind TLS the
+// links are https like the API's.
+func linkBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+// cardArtBase is the host of network tokens' card-art links, as the
+// official Node SDK's fixtures show it: card art is served apart from the
+// API, so the simulator names an image there it does not serve.
+const cardArtBase = "https://card-art.checkout.com/"
+
+func link(href string) map[string]string { return map[string]string{"href": href} }
+
+// networkTokenJSON renders the seed 002 shape, links absolute on base;
+// expiry values are strings.
+func (s *Simulator) networkTokenJSON(nt *networkToken, base string) map[string]any {
 	t := map[string]any{
 		"id": nt.id, "state": nt.state, "type": nt.scheme,
 		"payment_account_reference": nt.par,
@@ -192,8 +214,9 @@ func (s *Simulator) networkTokenJSON(nt *networkToken) map[string]any {
 		"network_token":      t,
 		"token_requestor_id": nt.trid,
 		"_links": map[string]any{
-			"self":       map[string]string{"href": "/network-tokens/" + nt.id},
-			"cryptogram": map[string]string{"href": "/network-tokens/" + nt.id + "/cryptograms"},
+			"self":       link(base + "/network-tokens/" + nt.id),
+			"cryptogram": link(base + "/network-tokens/" + nt.id + "/cryptograms"),
+			"card-art":   link(cardArtBase + nt.cardArt),
 		},
 	}
 	if nt.tokenSchemeID != "" {
