@@ -64,15 +64,9 @@ type simInfo struct {
 	Config tokenize.Config `json:"config"`
 	// ConfigFile is where -config-dir wrote Config.
 	ConfigFile string `json:"config_file,omitempty"`
-	// TestCards are the simulator's test cards and what each triggers.
-	TestCards []testCard `json:"test_cards"`
-}
-
-// testCard is a simulator's test card. The numbers are public test data,
-// not card numbers of anyone's.
-type testCard struct {
-	Number   string `json:"number"`
-	Triggers string `json:"triggers"`
+	// TestCards are the simulator's test cards and what each triggers:
+	// public test data, not anyone's card numbers.
+	TestCards []simkit.TestCard `json:"test_cards"`
 }
 
 func startNuvei(o simOptions) simulated {
@@ -90,15 +84,7 @@ func startNuvei(o simOptions) simulated {
 				BaseURL:     base,
 				Credentials: creds,
 				Config:      configFor("nuvei", creds, map[string]string{"base_url": base}),
-				TestCards: []testCard{
-					{nuveisim.VisaPAN, "Visa: an active VTS network token"},
-					{nuveisim.MastercardPAN, "Mastercard: an active MDES network token"},
-					{nuveisim.DeclinedPAN, "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
-					{nuveisim.InvalidPAN, "HTTP 400, code " + nuveisim.CodeValidation + ": card number invalid (InvalidArgument)"},
-					{nuveisim.ForbiddenPAN, "HTTP 403, code " + nuveisim.CodeAuthorization + " (PermissionDenied)"},
-					{nuveisim.InternalErrorPAN, "HTTP 500, code " + nuveisim.CodeInternal + " (Internal)"},
-					{nuveisim.RefusedPAN, "HTTP 200 with result.status error, code " + nuveisim.CodeRefused + " (FailedPrecondition)"},
-				},
+				TestCards:   nuveisim.TestCards(),
 			}
 		},
 	}
@@ -130,14 +116,7 @@ func startCheckout(o simOptions) simulated {
 					"client_secret": checkoutsim.ClientSecret,
 					"public_key":    checkoutsim.PublicKey,
 				}, map[string]string{"environment": "sandbox", "base_url": base, "token_url": tokenURL}),
-				TestCards: []testCard{
-					{checkoutsim.VisaPAN, "Visa: an active VTS network token"},
-					{checkoutsim.MastercardPAN, "Mastercard: an active MDES network token"},
-					{checkoutsim.DeclinedPAN, "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
-					{checkoutsim.ClassicVisaPAN, "Visa Classic of Test Bank (US): the API reference's example card"},
-					{checkoutsim.DebitPAN, "Visa debit under US debit regulation: regulated_indicator true"},
-					{checkoutsim.WalletPAN, "Visa co-badged Cartes Bancaires (FR) stored from Google Pay: scheme_local, card_wallet_type"},
-				},
+				TestCards: checkoutsim.TestCards(),
 			}
 		},
 	}

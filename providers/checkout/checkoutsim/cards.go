@@ -32,6 +32,19 @@ const (
 	WalletPAN = "4000000000000036"
 )
 
+// TestCards lists the test cards and what each triggers, for tools that
+// print them (tokenize sim).
+func TestCards() []simkit.TestCard {
+	return []simkit.TestCard{
+		{Number: VisaPAN, Triggers: "Visa: an active VTS network token"},
+		{Number: MastercardPAN, Triggers: "Mastercard: an active MDES network token"},
+		{Number: DeclinedPAN, Triggers: "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
+		{Number: ClassicVisaPAN, Triggers: "Visa Classic of Test Bank (US): the API reference's example card"},
+		{Number: DebitPAN, Triggers: "Visa debit under US debit regulation: regulated_indicator true"},
+		{Number: WalletPAN, Triggers: "Visa co-badged Cartes Bancaires (FR) stored from Google Pay: scheme_local, card_wallet_type"},
+	}
+}
+
 // cardProfile is what Checkout.com says of a card besides its number and
 // expiry: scheme, issuer and product (the fields of the official SDKs'
 // CardTokenResponse and GetCardInstrumentResponse).

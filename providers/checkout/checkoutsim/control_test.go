@@ -6,6 +6,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tokenize-go/tokenize/internal/simkit"
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 )
 
@@ -37,4 +38,16 @@ func TestControlAPI(t *testing.T) {
 	assert.Equal(t, 204, do(t, s, "POST", "/_sim/reset", "", "", "").status)
 	assert.Equal(t, 401, do(t, s, "GET", "/network-tokens/"+id, at, "", "").status, "access tokens are forgotten too")
 	assert.Equal(t, 404, do(t, s, "GET", "/network-tokens/"+id, accessToken(t, s), "", "").status, "and every token")
+}
+
+// The test cards a tool prints are valid, distinct and say what they do.
+func TestTestCardsListed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range checkoutsim.TestCards() {
+		assert.True(t, simkit.Luhn(c.Number), c.Number)
+		assert.False(t, seen[c.Number], "listed twice: %s", c.Number)
+		seen[c.Number] = true
+		assert.NotEmpty(t, c.Triggers, c.Number)
+	}
+	assert.True(t, seen[checkoutsim.VisaPAN] && seen[checkoutsim.MastercardPAN] && seen[checkoutsim.DeclinedPAN])
 }

@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"strings"
+
+	"github.com/tokenize-go/tokenize/internal/simkit"
 )
 
 // Deterministic test cards. All pass the Luhn check.
@@ -29,6 +31,20 @@ const (
 	// the documented 200-OK group).
 	RefusedPAN = "4000000000000127"
 )
+
+// TestCards lists the test cards and what each triggers, for tools that
+// print them (tokenize sim).
+func TestCards() []simkit.TestCard {
+	return []simkit.TestCard{
+		{Number: VisaPAN, Triggers: "Visa: an active VTS network token"},
+		{Number: MastercardPAN, Triggers: "Mastercard: an active MDES network token"},
+		{Number: DeclinedPAN, Triggers: "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
+		{Number: InvalidPAN, Triggers: "HTTP 400, code " + CodeValidation + ": card number invalid (InvalidArgument)"},
+		{Number: ForbiddenPAN, Triggers: "HTTP 403, code " + CodeAuthorization + " (PermissionDenied)"},
+		{Number: InternalErrorPAN, Triggers: "HTTP 500, code " + CodeInternal + " (Internal)"},
+		{Number: RefusedPAN, Triggers: "HTTP 200 with result.status error, code " + CodeRefused + " (FailedPrecondition)"},
+	}
+}
 
 // cardOutcome is the error a test card triggers.
 func cardOutcome(prefix, pan string) error {

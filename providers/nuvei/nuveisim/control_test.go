@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/tokenize-go/tokenize/internal/simkit"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
 )
 
@@ -47,4 +48,16 @@ func control(t *testing.T, s *nuveisim.Server, path, body string) int {
 	require.NoError(t, err)
 	resp.Body.Close()
 	return resp.StatusCode
+}
+
+// The test cards a tool prints are valid, distinct and say what they do.
+func TestTestCardsListed(t *testing.T) {
+	seen := map[string]bool{}
+	for _, c := range nuveisim.TestCards() {
+		assert.True(t, simkit.Luhn(c.Number), c.Number)
+		assert.False(t, seen[c.Number], "listed twice: %s", c.Number)
+		seen[c.Number] = true
+		assert.NotEmpty(t, c.Triggers, c.Number)
+	}
+	assert.True(t, seen[nuveisim.VisaPAN] && seen[nuveisim.MastercardPAN] && seen[nuveisim.DeclinedPAN])
 }
