@@ -3,6 +3,7 @@ package nuvei
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/redact"
@@ -142,10 +143,18 @@ type wireNetworkToken struct {
 	Card                    *wireTokenCard `json:"card"`
 }
 
+// wireTokenCard is the card behind a network token. cardUpdated,
+// updateReason and updateDate report an account-updater change (research
+// notes §3.7: lifecycle information on GET); only updateDate is mapped,
+// to UpdatedAt: the card's new details are in the other fields, and the
+// reason's values are undocumented.
 type wireTokenCard struct {
 	Last4Digits     string `json:"last4Digits"`
 	ExpirationYear  string `json:"expirationYear"`
 	ExpirationMonth string `json:"expirationMonth"`
+	CardUpdated     bool   `json:"cardUpdated"`
+	UpdateReason    string `json:"updateReason"`
+	UpdateDate      string `json:"updateDate"`
 }
 
 // --- mapping: neutral → wire -------------------------------------------
@@ -456,6 +465,25 @@ func mapNetworkToken(w *wireNetworkToken, trid string) (*tokenize.NetworkToken, 
 		if nt.CardExpiryYear, err = parseYear(c.ExpirationYear); err != nil {
 			return nil, err
 		}
+		nt.UpdatedAt = parseUpdateDate(c.UpdateDate)
 	}
 	return nt, nil
+}
+
+// updateDateLayouts are the forms of card.updateDate the adapter reads.
+// Nuvei does not document the format: RFC 3339 is tried first, then the
+// "yyyy-MM-dd HH:mm:ss" and date-only forms its other APIs use. A date in
+// none of them is ignored (UpdatedAt stays zero) rather than failing the
+// read: the field is informative, and a read that fails over it would hide
+// the token's state.
+var updateDateLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02"}
+
+// parseUpdateDate reads card.updateDate as UTC, or returns the zero time.
+func parseUpdateDate(s string) time.Time {
+	for _, layout := range updateDateLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	return time.Time{}
 }

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/jarcoal/httpmock"
 	"github.com/stretchr/testify/assert"
@@ -210,6 +211,35 @@ func TestWireGetNetworkToken(t *testing.T) {
 	nt, err := c.GetNetworkToken(context.Background(), tokenID)
 	require.NoError(t, err)
 	assert.Equal(t, wantNT(), nt)
+}
+
+// An account-updater change: the new card details, and card.updateDate as
+// UpdatedAt in any of the forms read; an unreadable date is ignored.
+func TestWireGetNetworkTokenCardUpdated(t *testing.T) {
+	for date, want := range map[string]time.Time{
+		"2026-03-04T05:06:07Z":      time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC),
+		"2026-03-04T07:06:07+02:00": time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC),
+		"2026-03-04 05:06:07":       time.Date(2026, 3, 4, 5, 6, 7, 0, time.UTC),
+		"2026-03-04":                time.Date(2026, 3, 4, 0, 0, 0, 0, time.UTC),
+		"04/03/2026":                {},
+		"":                          {},
+	} {
+		c, mt := wireClient(t)
+		body := strings.Replace(seed(t, "nt_201_provision.json"), `"last4Digits": "1111",
+    "expirationYear": "2028",
+    "expirationMonth": "06"`, `"last4Digits": "4242",
+    "expirationYear": "2031",
+    "expirationMonth": "09",
+    "cardUpdated": true,
+    "updateReason": "EXPIRY_UPDATE",
+    "updateDate": "`+date+`"`, 1)
+		expect(t, mt, "GET", "/network-tokens/"+tokenID, "processingEntityId="+wireEntity, "", 200, body)
+		nt, err := c.GetNetworkToken(context.Background(), tokenID)
+		require.NoError(t, err, date)
+		want2 := wantNT()
+		want2.CardLast4, want2.CardExpiryMonth, want2.CardExpiryYear, want2.UpdatedAt = "4242", 9, 2031, want
+		assert.Equal(t, want2, nt, date)
+	}
 }
 
 func TestWireCryptogram(t *testing.T) {
