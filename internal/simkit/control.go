@@ -48,6 +48,21 @@ type TokenUpdate struct {
 // IsZero reports whether u changes nothing.
 func (u TokenUpdate) IsZero() bool { return u == TokenUpdate{} }
 
+// Check reports a change no provider could make, wrapping ErrInvalid: an
+// expiry is a month 1-12 with a four-digit year, both or neither, and the
+// card's last four are four digits. The state is each simulator's to check.
+func (u TokenUpdate) Check() error {
+	for _, e := range [][2]int{{u.ExpiryMonth, u.ExpiryYear}, {u.CardExpiryMonth, u.CardExpiryYear}} {
+		if e != [2]int{} && (e[0] < 1 || e[0] > 12 || e[1] < 1000 || e[1] > 9999) {
+			return fmt.Errorf("an expiry is a month 1-12 and a four-digit year, both or neither: %w", ErrInvalid)
+		}
+	}
+	if u.CardLast4 != "" && (len(u.CardLast4) != 4 || strings.Trim(u.CardLast4, "0123456789") != "") {
+		return fmt.Errorf("card_last4 must be four digits: %w", ErrInvalid)
+	}
+	return nil
+}
+
 // Errors a Controller wraps, which the control API answers with 404 and
 // 400.
 var (

@@ -1,7 +1,7 @@
 package checkoutsim
 
 import (
-	"fmt"
+	"strings"
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/simkit"
@@ -13,21 +13,15 @@ type controller struct{ s *Simulator }
 
 var _ simkit.Controller = controller{}
 
-// UpdateNetworkToken changes a network token's state, as
-// SetNetworkTokenState does; "deleted" reads as DeletedState, what a
-// delete through the API leaves.
+// UpdateNetworkToken changes a network token as the Go API does (state,
+// token expiry, card details, all in one change that sends one
+// network_token_update); "deleted" reads as DeletedState, what a delete
+// through the API leaves.
 func (c controller) UpdateNetworkToken(id string, u simkit.TokenUpdate) error {
-	if u != (simkit.TokenUpdate{State: u.State}) {
-		return fmt.Errorf("checkoutsim: only the state of a network token can be changed: %w", simkit.ErrInvalid)
+	if strings.EqualFold(u.State, tokenize.StateDeleted.String()) {
+		u.State = DeletedState.String()
 	}
-	st, err := tokenize.ParseNetworkTokenState(u.State)
-	if err != nil {
-		return fmt.Errorf("checkoutsim: state %q: %w", u.State, simkit.ErrInvalid)
-	}
-	if st == tokenize.StateDeleted {
-		st = DeletedState
-	}
-	return c.s.SetNetworkTokenState(id, st)
+	return c.s.update(id, u)
 }
 
 // Reset forgets every access token, card token, instrument and network

@@ -141,12 +141,19 @@ func (s *Simulator) deleteNetworkToken(w http.ResponseWriter, r *http.Request) {
 		InitiatedBy string `json:"initiated_by"`
 		Reason      string `json:"reason"`
 	}
+	var event []byte
 	s.onNetworkToken(w, r, &req, func(nt *networkToken) {
 		if codes := checkDelete(req.InitiatedBy, req.Reason); len(codes) > 0 {
 			invalid(w, codes...)
 			return
 		}
 		nt.state, nt.modified = DeletedState.String(), s.now().UTC()
+		event = s.webhookEventLocked(nt)
 		w.WriteHeader(http.StatusNoContent)
 	})
+	if event != nil {
+		// The research notes' simulator checklist (§15, item 5): a delete
+		// is a state change like any other, and is announced.
+		s.webhooks.Send(event)
+	}
 }

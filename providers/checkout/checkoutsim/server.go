@@ -21,16 +21,24 @@ func NewServer(opts ...Option) *Server {
 	return &Server{Simulator: sim, Loopback: simkit.Serve(sim.Handler())}
 }
 
+// Close stops the server and the simulator's webhook deliveries.
+func (s *Server) Close() {
+	s.Simulator.Close()
+	s.Loopback.Close()
+}
+
 // Settings returns valid settings for provider "checkout" with the default
-// credentials, pointing base_url and token_url at the server.
+// credentials, pointing base_url and token_url at the server, and the
+// webhook signature key in webhook_secrets.
 func (s *Server) Settings() json.RawMessage {
-	b, _ := json.Marshal(map[string]string{
-		"environment":   "sandbox",
-		"client_id":     s.clientID,
-		"client_secret": s.clientSecret,
-		"public_key":    s.publicKey,
-		"base_url":      s.URL,
-		"token_url":     s.URL + "/connect/token",
+	b, _ := json.Marshal(map[string]any{
+		"environment":     "sandbox",
+		"client_id":       s.clientID,
+		"client_secret":   s.clientSecret,
+		"public_key":      s.publicKey,
+		"base_url":        s.URL,
+		"token_url":       s.URL + "/connect/token",
+		"webhook_secrets": []string{*s.webhookKey.Load()},
 	})
 	return b
 }

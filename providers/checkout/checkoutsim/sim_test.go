@@ -293,10 +293,11 @@ func TestRequestIDAndCountersAndFaults(t *testing.T) {
 	assert.Positive(t, s.Connections())
 	assert.Zero(t, s.TokenRequests())
 
-	var settings map[string]string
+	var settings map[string]any
 	require.NoError(t, json.Unmarshal(s.Settings(), &settings))
 	assert.Equal(t, s.URL, settings["base_url"])
 	assert.Equal(t, s.URL+"/connect/token", settings["token_url"])
+	assert.Equal(t, []any{checkoutsim.WebhookKey}, settings["webhook_secrets"])
 	assert.Equal(t, "checkout", s.Config().Provider)
 }
 

@@ -10,10 +10,14 @@
 // field, 200 for an existing network token and 201 for a new one, the DPAN
 // and its expiry only for active, suspended or inactive tokens, and a fresh
 // base64 cryptogram per call. Tests steer it: SetNetworkTokenState
-// suspends or reactivates a token, ExpireAccessTokens revokes every access
-// token, WithClock and WithTokenTTL control expiry, WithSeed makes its ids
-// reproducible, TokenRequests counts token requests, and Faults injects
-// network and server failures.
+// suspends or reactivates a token, SetNetworkTokenExpiry renews it and
+// ReissueCard changes the card behind it, as an issuer would, each change
+// sending a signed network_token_update webhook to the URL given to
+// SendWebhooksTo (resent until acknowledged, optionally duplicated or out
+// of order); ExpireAccessTokens revokes every access token, WithClock and
+// WithTokenTTL control expiry, WithSeed makes its ids reproducible,
+// TokenRequests counts token requests, and Faults injects network and
+// server failures.
 //
 //	s := checkoutsim.NewServer()
 //	defer s.Close()
@@ -21,7 +25,7 @@
 //
 // The files: simulator.go (this: options and the control surface),
 // handlers.go (routes, card tokens and instruments), network.go (network
-// tokens), auth.go (the token endpoint and credentials), store.go (state),
+// tokens), lifecycle.go (issuer changes and webhooks), auth.go (the token endpoint and credentials), store.go (state),
 // validate.go (field rules and their error codes), wire.go (JSON shapes),
 // cards.go (test cards and what each triggers), server.go (loopback
 // serving).
@@ -118,6 +122,7 @@ type Simulator struct {
 	tokenRequests atomic.Int64
 
 	store
+	lifecycle
 }
 
 // New returns a Simulator with no data.
@@ -134,6 +139,7 @@ func New(opts ...Option) *Simulator {
 	for _, o := range opts {
 		o(s)
 	}
+	s.startWebhooks()
 	s.kit = simkit.New(simkit.Config{Rand: s.rand, Before: s.before})
 	s.rand = s.kit.Rand() // the seeded one, or the Kit's own
 	s.routes()
@@ -181,30 +187,4 @@ func (s *Simulator) ExpireAccessTokens() {
 	s.mu.Lock()
 	clear(s.accessTokens)
 	s.mu.Unlock()
-}
-
-// SetNetworkTokenState forces the state of a network token, as an issuer
-// or cardholder action would. Only the states Checkout.com reports
-// (active, suspended, inactive, declined, requested) are accepted.
-func (s *Simulator) SetNetworkTokenState(id string, st tokenize.NetworkTokenState) error {
-	name := ""
-	switch st {
-	case tokenize.StateActive, tokenize.StateSuspended, tokenize.StateInactive, tokenize.StateDeclined, tokenize.StateRequested:
-		name = st.String()
-	default:
-		return fmt.Errorf("checkoutsim: Checkout.com has no network token state %s: %w", st, simkit.ErrInvalid)
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	nt := s.networkTokens[id]
-	if nt == nil {
-		return fmt.Errorf("checkoutsim: network token %s: %w", id, simkit.ErrNotFound)
-	}
-	nt.state, nt.modified = name, s.now().UTC()
-	if hasDPAN(name) && nt.dpan == "" {
-		// A token the scheme declined has no DPAN yet; one it now
-		// activates gets one, as at provisioning.
-		s.issueDPAN(nt)
-	}
-	return nil
 }

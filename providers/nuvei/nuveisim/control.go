@@ -1,9 +1,6 @@
 package nuveisim
 
 import (
-	"fmt"
-
-	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/simkit"
 )
 
@@ -13,18 +10,11 @@ type controller struct{ s *Simulator }
 
 var _ simkit.Controller = controller{}
 
-// UpdateNetworkToken changes a network token's tokenStatus, as
-// SetNetworkTokenState does; GET /payment-tokens and the cryptogram
-// endpoint then answer accordingly.
+// UpdateNetworkToken changes a network token as the Go API does: its
+// tokenStatus, expiry and card; GET /network-tokens, GET /payment-tokens
+// and the cryptogram endpoint then answer accordingly.
 func (c controller) UpdateNetworkToken(id string, u simkit.TokenUpdate) error {
-	if u != (simkit.TokenUpdate{State: u.State}) {
-		return fmt.Errorf("nuveisim: only the state of a network token can be changed: %w", simkit.ErrInvalid)
-	}
-	st, err := tokenize.ParseNetworkTokenState(u.State)
-	if err != nil {
-		return fmt.Errorf("nuveisim: state %q: %w", u.State, simkit.ErrInvalid)
-	}
-	return c.s.SetNetworkTokenState(id, st)
+	return c.s.update(id, u)
 }
 
 // Reset forgets every payment token, temporary token and network token.

@@ -24,11 +24,16 @@
 // Every request goes through a faults.Injector (Faults) so tests can add
 // latency, resets and gateway errors.
 //
+// Tests change network tokens as an issuer would: SetNetworkTokenState,
+// SetNetworkTokenExpiry and ReissueCard (lifecycle.go); GET
+// /network-tokens reflects each change, the account updater's card fields
+// included. Nuvei documents no network-token webhook, so nothing is pushed.
+//
 // The files: simulator.go (this: options and the control surface),
-// handlers.go (routes and handlers), store.go (state), validate.go (the
-// documented field rules), errors.go (error answers), wire.go (JSON
-// shapes), cards.go (test cards and what each triggers), server.go
-// (loopback serving).
+// lifecycle.go (issuer changes), handlers.go (routes and handlers),
+// store.go (state), validate.go (the documented field rules), errors.go
+// (error answers), wire.go (JSON shapes), cards.go (test cards and what
+// each triggers), server.go (loopback serving).
 package nuveisim
 
 import (
@@ -114,19 +119,6 @@ func (s *Simulator) APIKey() string { return s.apiKey }
 
 // ProcessingEntityID returns the processing entity the simulator accepts.
 func (s *Simulator) ProcessingEntityID() string { return s.entity }
-
-// SetNetworkTokenState forces the tokenStatus of the network token id (its
-// paymentTokenId), as an issuer or cardholder action would.
-func (s *Simulator) SetNetworkTokenState(id string, st tokenize.NetworkTokenState) error {
-	status, ok := statusByState[st]
-	if !ok {
-		return fmt.Errorf("nuveisim: no tokenStatus for state %v: %w", st, simkit.ErrInvalid)
-	}
-	if !s.store.withNetwork(id, func(nt *networkToken) { nt.status = status }) {
-		return fmt.Errorf("nuveisim: network token %s: %w", id, simkit.ErrNotFound)
-	}
-	return nil
-}
 
 // CreateTemporaryToken stores card as a temporary payment token, as
 // Nuvei's client-side SDK would with POST /temporary-payment-tokens, and

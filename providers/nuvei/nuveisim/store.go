@@ -2,6 +2,7 @@ package nuveisim
 
 import (
 	"sync"
+	"time"
 
 	"github.com/tokenize-go/tokenize"
 )
@@ -41,6 +42,11 @@ type networkToken struct {
 	tur, par       string
 	trid           string
 	merchRef       string
+	// cardUpdated, updateReason and updated are the account updater's
+	// report of a reissued card (ReissueCard).
+	cardUpdated  bool
+	updateReason string
+	updated      time.Time
 }
 
 // statusByState is the tokenStatus the simulator reports for each state.

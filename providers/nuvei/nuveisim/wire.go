@@ -183,7 +183,12 @@ func (nt *networkToken) wire(cryptogram string) map[string]any {
 		tok["cryptogram"] = cryptogram
 		return out
 	}
-	tok["card"] = map[string]any{"last4Digits": last4(nt.card.number), "expirationMonth": nt.card.month, "expirationYear": nt.card.year}
+	card := map[string]any{"last4Digits": last4(nt.card.number), "expirationMonth": nt.card.month, "expirationYear": nt.card.year}
+	if nt.cardUpdated {
+		// The account updater's fields, present once it changed the card.
+		card["cardUpdated"], card["updateReason"], card["updateDate"] = true, nt.updateReason, nt.updated.Format(updateDateLayout)
+	}
+	tok["card"] = card
 	if nt.trid != "" {
 		out["tokenRequestorId"] = nt.trid
 	}
