@@ -64,7 +64,7 @@ func TestKeys(t *testing.T) {
 	assert.Equal(t, 201, do(t, s, "POST", "/tokens", "Bearer "+pk, "application/json", card).status)
 	assert.Equal(t, 401, do(t, s, "GET", "/instruments/src_aaaaaaaaaaaaaaaaaaaaaaaaaa", "Bearer "+checkoutsim.SecretKey, "", "").status)
 	assert.Equal(t, 404, do(t, s, "GET", "/instruments/src_aaaaaaaaaaaaaaaaaaaaaaaaaa", "Bearer "+sk, "", "").status)
-	var settings map[string]string
+	var settings map[string]any
 	require.NoError(t, json.Unmarshal(s.Settings(), &settings))
 	assert.Equal(t, pk, settings["public_key"])
 }
