@@ -142,6 +142,15 @@ func parseControlAccess(s string) (simkit.ControlAccess, error) {
 	return 0, usagef("-control: want loopback, open or off")
 }
 
+// closeSims stops what the simulators run besides serving.
+func closeSims(sims []servable) {
+	for _, s := range sims {
+		if c, ok := s.(closer); ok {
+			c.Close()
+		}
+	}
+}
+
 func closeAll(ls []net.Listener) {
 	for _, l := range ls {
 		l.Close()
@@ -168,17 +177,25 @@ func serveSimulators(ctx context.Context, std stdio, o serveOptions) error {
 	}
 	servers := make([]*http.Server, len(o.entries))
 	infos := make([]simInfo, len(o.entries))
+	var sims []servable
+	fail := func(err error) error {
+		closeAll(ls)
+		closeSims(sims)
+		return err
+	}
 	for i, e := range o.entries {
 		sim := e.start(o.sim)
-		c, ok := sim.handler.(controlled)
+		sims = append(sims, sim)
+		c, ok := sim.Handler().(controlled)
 		if !ok {
-			closeAll(ls)
-			return fmt.Errorf("the %s simulator has no control API (its handler is not a simkit.Kit)", e.name)
+			return fail(fmt.Errorf("the %s simulator has no control API (its handler is not a simkit.Kit)", e.name))
 		}
 		c.SetControlAccess(o.access)
 		var h http.Handler = c
 		base := baseURL(ls[i].Addr())
-		infos[i] = sim.describe(base)
+		if infos[i], err = describe(e, sim, base); err != nil {
+			return fail(err)
+		}
 		infos[i].ControlURL, infos[i].Control = base+simkit.ControlPrefix, o.access.String()
 		if o.log != nil {
 			h = accessLog(o.log, e.name, h)
@@ -187,10 +204,12 @@ func serveSimulators(ctx context.Context, std stdio, o serveOptions) error {
 	}
 	if o.configDir != "" {
 		if err := writeConfigs(o.configDir, infos); err != nil {
-			closeAll(ls)
-			return err
+			return fail(err)
 		}
 	}
+	// On every way out: servers first, so nothing new reaches a simulator
+	// being closed, then the simulators' own work (webhook deliveries).
+	defer closeSims(sims)
 
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
@@ -277,7 +296,7 @@ func printSimInfo(w io.Writer, infos []simInfo, asJSON bool) error {
 			fmt.Fprintf(tw, "  token URL\t%s\n", in.TokenURL)
 		}
 		for _, k := range sortedKeys(in.Credentials) {
-			fmt.Fprintf(tw, "  %s\t%s\n", k, in.Credentials[k])
+			fmt.Fprintf(tw, "  %s\t%s\n", k, credentialText(in.Credentials[k]))
 		}
 		if in.ConfigFile != "" {
 			fmt.Fprintf(tw, "  config\t%s\n", in.ConfigFile)
@@ -327,7 +346,20 @@ func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
 	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
-func sortedKeys(m map[string]string) []string {
+// credentialText prints a setting's value: a string as it is, a list of
+// them (webhook_secrets) comma-separated.
+func credentialText(v any) string {
+	if list, ok := v.([]any); ok {
+		parts := make([]string, len(list))
+		for i, x := range list {
+			parts[i] = fmt.Sprint(x)
+		}
+		return strings.Join(parts, ", ")
+	}
+	return fmt.Sprint(v)
+}
+
+func sortedKeys(m map[string]any) []string {
 	keys := make([]string, 0, len(m))
 	for k := range m {
 		keys = append(keys, k)

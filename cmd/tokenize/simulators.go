@@ -2,7 +2,9 @@ package main
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
+	"slices"
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/simkit"
@@ -11,16 +13,19 @@ import (
 )
 
 // simulators is every simulator "tokenize sim" can serve, in the order it
-// starts them. Adding a provider's simulator is adding its line here.
+// starts them. Adding a provider's simulator is adding its line here: its
+// name (the provider's registered name), its constructor and seed option,
+// and its test cards.
 var simulators = []simulatorEntry{
-	{name: "nuvei", start: startNuvei},
-	{name: "checkout", start: startCheckout},
+	entry("nuvei", nuveisim.New, nuveisim.WithSeed, nuveisim.TestCards),
+	entry("checkout", checkoutsim.New, checkoutsim.WithSeed, checkoutsim.TestCards),
 }
 
 // simulatorEntry names a simulator and starts one.
 type simulatorEntry struct {
 	name  string
-	start func(simOptions) simulated
+	start func(simOptions) servable
+	cards func() []simkit.TestCard
 }
 
 // simOptions are the options every simulator takes.
@@ -29,11 +34,33 @@ type simOptions struct {
 	seeded bool // seed was given: ids repeat run after run
 }
 
-// simulated is a started simulator: its handler (API and control API) and
-// what a client needs to reach it once it is served at a base URL.
-type simulated struct {
-	handler  http.Handler
-	describe func(baseURL string) simInfo
+// servable is what every simulator offers a program that serves it.
+type servable interface {
+	// Handler is the API and the control API, a simkit.Kit.
+	Handler() http.Handler
+	// SettingsAt returns the provider's tokenize settings for the
+	// simulator served at baseURL.
+	SettingsAt(baseURL string) json.RawMessage
+}
+
+// closer is a simulator with work of its own to stop, such as webhook
+// deliveries.
+type closer interface{ Close() }
+
+// entry builds a table entry from a simulator package's constructor, seed
+// option and test cards.
+func entry[S servable, O any](name string, newSim func(...O) S, withSeed func(uint64) O, cards func() []simkit.TestCard) simulatorEntry {
+	return simulatorEntry{
+		name: name,
+		start: func(o simOptions) servable {
+			var opts []O
+			if o.seeded {
+				opts = append(opts, withSeed(o.seed))
+			}
+			return newSim(opts...)
+		},
+		cards: cards,
+	}
 }
 
 // controlled is what every simulator's handler is (a simkit.Kit): the
@@ -57,8 +84,8 @@ type simInfo struct {
 	// machine), open or off.
 	Control string `json:"control"`
 	// Credentials are what the simulator accepts, by the name of the
-	// provider's setting.
-	Credentials map[string]string `json:"credentials"`
+	// provider's setting: every setting but the URLs and environment.
+	Credentials map[string]any `json:"credentials"`
 	// Config is a tokenize configuration that points at the simulator, as
 	// tokenize.LoadConfig reads it.
 	Config tokenize.Config `json:"config"`
@@ -69,68 +96,29 @@ type simInfo struct {
 	TestCards []simkit.TestCard `json:"test_cards"`
 }
 
-func startNuvei(o simOptions) simulated {
-	var opts []nuveisim.Option
-	if o.seeded {
-		opts = append(opts, nuveisim.WithSeed(o.seed))
-	}
-	s := nuveisim.New(opts...)
-	return simulated{
-		handler: s.Handler(),
-		describe: func(base string) simInfo {
-			creds := map[string]string{"api_key": s.APIKey(), "processing_entity_id": s.ProcessingEntityID()}
-			return simInfo{
-				Provider:    "nuvei",
-				BaseURL:     base,
-				Credentials: creds,
-				Config:      configFor("nuvei", creds, map[string]string{"base_url": base}),
-				TestCards:   nuveisim.TestCards(),
-			}
-		},
-	}
-}
+// notCredentials are the settings that say where the simulator is rather
+// than who may use it.
+var notCredentials = []string{"base_url", "token_url", "environment"}
 
-func startCheckout(o simOptions) simulated {
-	var opts []checkoutsim.Option
-	if o.seeded {
-		opts = append(opts, checkoutsim.WithSeed(o.seed))
+// describe returns what a client needs to use sim, served at base.
+func describe(e simulatorEntry, sim servable, base string) (simInfo, error) {
+	settings := sim.SettingsAt(base)
+	var m map[string]any
+	if err := json.Unmarshal(settings, &m); err != nil {
+		return simInfo{}, fmt.Errorf("the %s simulator's settings: %w", e.name, err)
 	}
-	s := checkoutsim.New(opts...)
-	return simulated{
-		handler: s.Handler(),
-		describe: func(base string) simInfo {
-			creds := map[string]string{
-				"client_id":     checkoutsim.ClientID,
-				"client_secret": checkoutsim.ClientSecret,
-				"public_key":    checkoutsim.PublicKey,
-				"secret_key":    checkoutsim.SecretKey,
-			}
-			tokenURL := base + "/connect/token"
-			return simInfo{
-				Provider:    "checkout",
-				BaseURL:     base,
-				TokenURL:    tokenURL,
-				Credentials: creds,
-				Config: configFor("checkout", map[string]string{
-					"client_id":     checkoutsim.ClientID,
-					"client_secret": checkoutsim.ClientSecret,
-					"public_key":    checkoutsim.PublicKey,
-				}, map[string]string{"environment": "sandbox", "base_url": base, "token_url": tokenURL}),
-				TestCards: checkoutsim.TestCards(),
-			}
-		},
+	info := simInfo{
+		Provider:    e.name,
+		BaseURL:     base,
+		Credentials: map[string]any{},
+		Config:      tokenize.Config{Provider: e.name, Settings: settings},
+		TestCards:   e.cards(),
 	}
-}
-
-// configFor returns a configuration of provider with the union of the
-// settings maps.
-func configFor(provider string, settings ...map[string]string) tokenize.Config {
-	all := map[string]string{}
-	for _, m := range settings {
-		for k, v := range m {
-			all[k] = v
+	info.TokenURL, _ = m["token_url"].(string)
+	for k, v := range m {
+		if !slices.Contains(notCredentials, k) {
+			info.Credentials[k] = v
 		}
 	}
-	b, _ := json.Marshal(all) // a map of strings always encodes
-	return tokenize.Config{Provider: provider, Settings: b}
+	return info, nil
 }

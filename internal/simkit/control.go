@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -26,6 +27,18 @@ type Controller interface {
 	// Reset forgets every token, card and credential the simulator issued,
 	// as if it had just started.
 	Reset()
+}
+
+// WebhookSender is implemented by a Controller whose simulator pushes
+// events (checkoutsim): MountControl then also serves /_sim/webhooks, so
+// that a test in any language can register its receiver and make the
+// deliveries misbehave as real senders do.
+type WebhookSender interface {
+	// Webhooks returns the simulator's sender.
+	Webhooks() *Webhooks
+	// SetWebhookKey changes the key later events are signed with, as a
+	// rotation of the provider's signature key does.
+	SetWebhookKey(key string)
 }
 
 // TokenUpdate is a change to a network token, as the scheme would report
@@ -137,6 +150,13 @@ type controlRoute struct {
 //	DELETE /_sim/faults                  disarm every fault
 //	POST   /_sim/reset                   forget all state, disarm faults, zero counters, restart seeded ids
 //	POST   /_sim/network-tokens/{id}     change a network token (JSON: TokenUpdate)
+//
+// and, when c is a WebhookSender:
+//
+//	GET    /_sim/webhooks                the receiver and the delivery counters
+//	POST   /_sim/webhooks                {"url", "duplicate", "key"}: register a receiver, send every event twice, sign with a new key
+//	POST   /_sim/webhooks/hold           keep later events back
+//	POST   /_sim/webhooks/release        {"newest_first"}: send the held events at once, optionally out of order
 func (k *Kit) MountControl(c Controller) {
 	k.controlRoute("GET "+ControlPrefix+"{$}", "these routes", k.controlIndex)
 	k.controlRoute("GET "+ControlPrefix+"counters", "API requests received, in all and by route, and faults applied", k.controlCounters)
@@ -174,6 +194,74 @@ func (k *Kit) MountControl(c Controller) {
 			w.WriteHeader(http.StatusNoContent)
 		}
 	})
+	if ws, ok := c.(WebhookSender); ok {
+		k.mountWebhookControl(ws)
+	}
+}
+
+// mountWebhookControl serves the webhook routes of a simulator that
+// pushes events. A reset leaves them as they are: a test registers its
+// receiver once and resets between cases.
+func (k *Kit) mountWebhookControl(ws WebhookSender) {
+	status := func(w http.ResponseWriter) {
+		WriteJSON(w, http.StatusOK, "application/json", ws.Webhooks().Status())
+	}
+	k.controlRoute("GET "+ControlPrefix+"webhooks", "the webhook receiver and the delivery counters", func(w http.ResponseWriter, _ *http.Request) { status(w) })
+	k.controlRoute("POST "+ControlPrefix+"webhooks", `register a webhook receiver and set the deliveries: {"url" ("" stops), "duplicate", "key"}`, func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			URL       *string `json:"url"`
+			Duplicate *bool   `json:"duplicate"`
+			Key       *string `json:"key"`
+		}
+		if err := decodeControl(r, &in); err != nil {
+			controlError(w, http.StatusBadRequest, err.Error())
+			return
+		}
+		switch {
+		case in.URL == nil && in.Duplicate == nil && in.Key == nil:
+			controlError(w, http.StatusBadRequest, `give "url", "duplicate" or "key"`)
+			return
+		case in.URL != nil && *in.URL != "" && !isHTTPURL(*in.URL):
+			controlError(w, http.StatusBadRequest, "url: want an absolute http or https URL")
+			return
+		case in.Key != nil && *in.Key == "":
+			controlError(w, http.StatusBadRequest, "key: want a non-empty signature key")
+			return
+		}
+		if in.URL != nil {
+			ws.Webhooks().SendTo(*in.URL)
+		}
+		if in.Duplicate != nil {
+			ws.Webhooks().Duplicate(*in.Duplicate)
+		}
+		if in.Key != nil {
+			ws.SetWebhookKey(*in.Key)
+		}
+		status(w)
+	})
+	k.controlRoute("POST "+ControlPrefix+"webhooks/hold", "keep later webhook events back until released", func(w http.ResponseWriter, _ *http.Request) {
+		ws.Webhooks().Hold()
+		w.WriteHeader(http.StatusNoContent)
+	})
+	k.controlRoute("POST "+ControlPrefix+"webhooks/release", `send the held webhook events at once: {"newest_first"} sends them out of order`, func(w http.ResponseWriter, r *http.Request) {
+		var in struct {
+			NewestFirst bool `json:"newest_first"`
+		}
+		if r.ContentLength != 0 {
+			if err := decodeControl(r, &in); err != nil {
+				controlError(w, http.StatusBadRequest, err.Error())
+				return
+			}
+		}
+		ws.Webhooks().Release(in.NewestFirst)
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// isHTTPURL reports whether s is an absolute http or https URL.
+func isHTTPURL(s string) bool {
+	u, err := url.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }
 
 func (k *Kit) controlRoute(pattern, description string, f http.HandlerFunc) {

@@ -229,3 +229,103 @@ func TestControlAccess(t *testing.T) {
 	assert.Equal(t, 201, call(t, "POST", srv.URL+"/tokens", "", nil), "the API is unaffected")
 	assert.Equal(t, "off", simkit.ControlOff.String())
 }
+
+// pushing is a Controller whose simulator pushes an event for every
+// change, signed with its current key.
+type pushing struct {
+	*fakeController
+	hooks *simkit.Webhooks
+	mu    sync.Mutex
+	key   string
+}
+
+func (p *pushing) UpdateNetworkToken(id string, u simkit.TokenUpdate) error {
+	if err := p.fakeController.UpdateNetworkToken(id, u); err != nil {
+		return err
+	}
+	p.hooks.Send([]byte(`{"id":"` + id + `","state":"` + u.State + `"}`))
+	return nil
+}
+func (p *pushing) Webhooks() *simkit.Webhooks { return p.hooks }
+func (p *pushing) SetWebhookKey(key string) {
+	p.mu.Lock()
+	p.key = key
+	p.mu.Unlock()
+}
+
+// The webhook routes let a test register its receiver and make the
+// deliveries duplicate, wait and arrive out of order.
+func TestControlWebhooks(t *testing.T) {
+	p := &pushing{fakeController: &fakeController{updates: map[string]simkit.TokenUpdate{}}, key: "k1"}
+	p.hooks = simkit.NewWebhooks(func([]byte) http.Header {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return http.Header{"Signed-With": {p.key}}
+	}, nil)
+	t.Cleanup(p.hooks.Close)
+	k := simkit.New(simkit.Config{})
+	k.MountControl(p)
+	srv := simkit.Serve(k)
+	t.Cleanup(srv.Close)
+
+	var (
+		mu       sync.Mutex
+		received []string
+	)
+	recv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		mu.Lock()
+		received = append(received, r.Header.Get("Signed-With")+" "+string(b))
+		mu.Unlock()
+	}))
+	t.Cleanup(recv.Close)
+	got := func() []string {
+		require.NoError(t, p.hooks.Wait(context.Background()))
+		mu.Lock()
+		defer mu.Unlock()
+		out := received
+		received = nil
+		return out
+	}
+	change := func(id, state string) {
+		require.Equal(t, 204, call(t, "POST", srv.URL+"/_sim/network-tokens/"+id, `{"state": "`+state+`"}`, nil))
+	}
+
+	var st simkit.WebhookStatus
+	require.Equal(t, 200, call(t, "POST", srv.URL+"/_sim/webhooks", `{"url": "`+recv.URL+`"}`, &st))
+	assert.Equal(t, recv.URL, st.URL)
+	change("nt_1", "suspended")
+	assert.Equal(t, []string{`k1 {"id":"nt_1","state":"suspended"}`}, got())
+
+	call(t, "POST", srv.URL+"/_sim/webhooks", `{"duplicate": true, "key": "k2"}`, nil)
+	change("nt_1", "active")
+	assert.Equal(t, []string{`k2 {"id":"nt_1","state":"active"}`, `k2 {"id":"nt_1","state":"active"}`}, got())
+	call(t, "POST", srv.URL+"/_sim/webhooks", `{"duplicate": false}`, nil)
+
+	require.Equal(t, 204, call(t, "POST", srv.URL+"/_sim/webhooks/hold", "", nil))
+	change("nt_1", "suspended")
+	change("nt_2", "suspended")
+	assert.Empty(t, got(), "held back")
+	call(t, "GET", srv.URL+"/_sim/webhooks", "", &st)
+	assert.True(t, st.Hold)
+	assert.Equal(t, 2, st.Pending)
+	require.Equal(t, 204, call(t, "POST", srv.URL+"/_sim/webhooks/release", `{"newest_first": true}`, nil))
+	assert.Equal(t, []string{`k2 {"id":"nt_2","state":"suspended"}`, `k2 {"id":"nt_1","state":"suspended"}`}, got(), "newest first")
+
+	call(t, "GET", srv.URL+"/_sim/webhooks", "", &st)
+	assert.Equal(t, int64(5), st.Delivered)
+	assert.Zero(t, st.Pending)
+
+	for _, body := range []string{`{}`, `{"url": "ftp://x"}`, `{"url": "/relative"}`, `{"key": ""}`, `{"urll": "http://x"}`} {
+		assert.Equal(t, 400, call(t, "POST", srv.URL+"/_sim/webhooks", body, nil), body)
+	}
+	require.Equal(t, 200, call(t, "POST", srv.URL+"/_sim/webhooks", `{"url": ""}`, &st))
+	change("nt_1", "active")
+	assert.Empty(t, got(), `"url": "" stops sending`)
+}
+
+// A simulator that pushes nothing has no webhook routes.
+func TestControlWithoutWebhooks(t *testing.T) {
+	_, _, srv := controlled(t, 1)
+	assert.Equal(t, 404, call(t, "GET", srv.URL+"/_sim/webhooks", "", nil))
+}

@@ -294,3 +294,29 @@ func (w *Webhooks) Close() {
 	w.wg.Wait()
 	w.client.CloseIdleConnections()
 }
+
+// WebhookStatus is what a Webhooks sender is doing, for the control API.
+type WebhookStatus struct {
+	// URL is where events go; empty when none is registered.
+	URL string `json:"url"`
+	// Duplicate and Hold are the options set with Duplicate and Hold.
+	Duplicate bool `json:"duplicate"`
+	Hold      bool `json:"hold"`
+	// Pending counts the deliveries queued, held or on their way.
+	Pending int `json:"pending"`
+	// Attempts, Delivered and Abandoned are the counters of the same
+	// names.
+	Attempts  int64 `json:"attempts"`
+	Delivered int64 `json:"delivered"`
+	Abandoned int64 `json:"abandoned"`
+}
+
+// Status returns what the sender is doing.
+func (w *Webhooks) Status() WebhookStatus {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return WebhookStatus{
+		URL: w.url, Duplicate: w.duplicate, Hold: w.hold, Pending: len(w.queue) + w.inflight,
+		Attempts: w.attempts.Load(), Delivered: w.delivered.Load(), Abandoned: w.abandoned.Load(),
+	}
+}

@@ -11,6 +11,15 @@ import (
 // simkit.MountControl): the token changes only it knows how to make.
 type controller struct{ s *Simulator }
 
+var _ simkit.WebhookSender = controller{}
+
+// Webhooks returns the sender of network_token_update events, which the
+// control API lets a test point at its receiver.
+func (c controller) Webhooks() *simkit.Webhooks { return c.s.webhooks }
+
+// SetWebhookKey changes the key later events are signed with.
+func (c controller) SetWebhookKey(key string) { c.s.SetWebhookKey(key) }
+
 var _ simkit.Controller = controller{}
 
 // UpdateNetworkToken changes a network token as the Go API does (state,

@@ -30,14 +30,19 @@ func (s *Server) Close() {
 // Settings returns valid settings for provider "checkout" with the default
 // credentials, pointing base_url and token_url at the server, and the
 // webhook signature key in webhook_secrets.
-func (s *Server) Settings() json.RawMessage {
+func (s *Server) Settings() json.RawMessage { return s.SettingsAt(s.URL) }
+
+// SettingsAt returns the settings of provider "checkout" for the simulator
+// served at baseURL (as Server.Settings does for its own URL), for
+// programs that serve it themselves, such as tokenize sim.
+func (s *Simulator) SettingsAt(baseURL string) json.RawMessage {
 	b, _ := json.Marshal(map[string]any{
 		"environment":     "sandbox",
 		"client_id":       s.clientID,
 		"client_secret":   s.clientSecret,
 		"public_key":      s.publicKey,
-		"base_url":        s.URL,
-		"token_url":       s.URL + "/connect/token",
+		"base_url":        baseURL,
+		"token_url":       baseURL + "/connect/token",
 		"webhook_secrets": []string{*s.webhookKey.Load()},
 	})
 	return b

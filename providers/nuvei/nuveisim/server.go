@@ -25,9 +25,14 @@ func NewServer(opts ...Option) *Server {
 
 // Settings returns settings for the provider "nuvei" that point at the
 // server with the credentials it accepts.
-func (s *Server) Settings() json.RawMessage {
+func (s *Server) Settings() json.RawMessage { return s.SettingsAt(s.URL) }
+
+// SettingsAt returns the settings of provider "nuvei" for the simulator
+// served at baseURL (as Server.Settings does for its own URL), for
+// programs that serve it themselves, such as tokenize sim.
+func (s *Simulator) SettingsAt(baseURL string) json.RawMessage {
 	b, _ := json.Marshal(map[string]string{
-		"base_url":             s.URL,
+		"base_url":             baseURL,
 		"api_key":              s.apiKey,
 		"processing_entity_id": s.entity,
 	})
