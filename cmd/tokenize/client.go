@@ -205,15 +205,22 @@ func forEach(ctx context.Context, std stdio, out *output, label string, refs ite
 	}
 	werr := g.Wait()
 	prog.Finish()
+	return batchOutcome(ctx, werr, inErr, int(failed.Load()), n)
+}
+
+// batchOutcome is the error a command over many items ends with, by
+// precedence: output that could not be written, input that could not be
+// read, an interrupt, then items that failed.
+func batchOutcome(ctx context.Context, writeErr, inputErr error, failed, total int) error {
 	switch {
-	case werr != nil:
-		return werr
-	case inErr != nil:
-		return inErr
+	case writeErr != nil:
+		return writeErr
+	case inputErr != nil:
+		return inputErr
 	case ctx.Err() != nil:
 		return ctx.Err()
-	case failed.Load() > 0:
-		return &partialError{failed: int(failed.Load()), total: n}
+	case failed > 0:
+		return &partialError{failed: failed, total: total}
 	}
 	return nil
 }

@@ -112,17 +112,7 @@ func syncHeld(ctx context.Context, std stdio, c *tokenize.Client, out *output, r
 		}
 	}
 	prog.Finish()
-	switch {
-	case werr != nil:
-		return werr
-	case inErr != nil:
-		return inErr
-	case ctx.Err() != nil:
-		return ctx.Err()
-	case failed > 0:
-		return &partialError{failed: failed, total: n}
-	}
-	return nil
+	return batchOutcome(ctx, werr, inErr, failed, n)
 }
 
 // readHeld yields the tokens of a -held file. A line that cannot be read
