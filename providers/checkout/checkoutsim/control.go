@@ -39,9 +39,7 @@ func (c controller) Reset() { c.s.store.reset() }
 
 // reset empties the store.
 func (st *store) reset() {
-	fresh := newStore()
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.accessTokens, st.cardTokens, st.instruments = fresh.accessTokens, fresh.cardTokens, fresh.instruments
-	st.networkTokens, st.bySource = fresh.networkTokens, fresh.bySource
+	st.held = newHeld()
 }

@@ -187,3 +187,22 @@ func TestLinksAndVersion(t *testing.T) {
 	}
 	assert.True(t, strings.HasPrefix(checkoutsim.APIVersion, "3."))
 }
+
+// A reset forgets customers too: the same email then makes a new customer.
+func TestResetForgetsCustomers(t *testing.T) {
+	s := checkoutsim.NewServer()
+	defer s.Close()
+	customerOf := func() any {
+		at := accessToken(t, s)
+		tok := do(t, s, "POST", "/tokens", "Bearer "+checkoutsim.PublicKey, "application/json",
+			`{"type":"card","number":"4242424242424242","expiry_month":6,"expiry_year":2031}`)
+		r := do(t, s, "POST", "/instruments", at, "application/json",
+			jsonBody(map[string]any{"type": "token", "token": tok.body["token"], "customer": map[string]any{"email": "ada@example.com"}}))
+		require.Equal(t, 201, r.status, r.raw)
+		return r.body["customer"].(map[string]any)["id"]
+	}
+	first := customerOf()
+	assert.Equal(t, first, customerOf(), "linked by email")
+	require.Equal(t, 204, do(t, s, "POST", "/_sim/reset", "", "", "").status)
+	assert.NotEqual(t, first, customerOf())
+}

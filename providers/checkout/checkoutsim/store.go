@@ -7,7 +7,13 @@ import (
 
 // store is the simulator's state, in memory, behind one mutex.
 type store struct {
-	mu            sync.Mutex
+	mu sync.Mutex
+	held
+}
+
+// held is everything the simulator holds. A reset replaces it whole, so
+// whatever is added here is forgotten by a reset too.
+type held struct {
 	accessTokens  map[string]accessToken
 	cardTokens    map[string]*cardToken
 	instruments   map[string]*instrument
@@ -25,8 +31,10 @@ type customer struct {
 	defaultInstrument string
 }
 
-func newStore() store {
-	return store{
+func newStore() store { return store{held: newHeld()} }
+
+func newHeld() held {
+	return held{
 		accessTokens:  map[string]accessToken{},
 		cardTokens:    map[string]*cardToken{},
 		instruments:   map[string]*instrument{},

@@ -22,8 +22,7 @@ func (c controller) Reset() { c.s.store.reset() }
 
 // reset empties the store.
 func (st *store) reset() {
-	fresh := newStore()
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	st.tokens, st.temps, st.networks = fresh.tokens, fresh.temps, fresh.networks
+	st.held = newHeld()
 }

@@ -9,14 +9,22 @@ import (
 
 // store is the simulator's state, in memory, behind one mutex.
 type store struct {
-	mu       sync.Mutex
+	mu sync.Mutex
+	held
+}
+
+// held is everything the simulator holds. A reset replaces it whole, so
+// whatever is added here is forgotten by a reset too.
+type held struct {
 	tokens   map[string]*paymentToken // by paymentTokenId
 	temps    map[string]*cardData     // temporary tokens, by paymentTokenId
 	networks map[string]*networkToken // by the paymentTokenId provisioning gave it
 }
 
-func newStore() store {
-	return store{tokens: map[string]*paymentToken{}, temps: map[string]*cardData{}, networks: map[string]*networkToken{}}
+func newStore() store { return store{held: newHeld()} }
+
+func newHeld() held {
+	return held{tokens: map[string]*paymentToken{}, temps: map[string]*cardData{}, networks: map[string]*networkToken{}}
 }
 
 type cardData struct {
