@@ -113,6 +113,25 @@ func brand(pan string) (ccc int, name string) {
 	return 0, ""
 }
 
+// cardDetails are the card object's descriptive fields of seed 001's
+// schema (cardProduct, cardProgram, cardProductType, isPrepaid,
+// issuingCountry, isVirtual, isDynamicCurrencyConversionSupported). Nuvei
+// documents their names and types but no values: the simulator's are
+// plausible ones, the same for every card of a brand.
+func cardDetails(pan string) map[string]any {
+	product, program := "Standard", "Credit"
+	switch _, name := brand(pan); name {
+	case "VISA":
+		product, program = "Visa Classic", "Visa Credit"
+	case "MASTERCARD":
+		product, program = "Mastercard Standard", "Mastercard Credit"
+	}
+	return map[string]any{
+		"cardProduct": product, "cardProgram": program, "cardProductType": "Consumer",
+		"isPrepaid": false, "issuingCountry": "US", "isVirtual": false, "isDynamicCurrencyConversionSupported": false,
+	}
+}
+
 // cardBrands is the cardBrand enum of seed 001. The simulator reports no
 // other value: JCB and Discover cards are told by cccId alone.
 var cardBrands = map[string]bool{"VISA": true, "MASTERCARD": true, "AMEX": true, "DINERS": true}

@@ -166,7 +166,9 @@ func TestSimPaymentTokenRoundTrip(t *testing.T) {
 	pt := ex.json["paymentToken"].(map[string]any)
 	id := pt["paymentTokenId"].(string)
 	assert.JSONEq(t, `{"paymentTokenId":"`+id+`","cccId":2,"paymentOption":{"card":{"cardHolderName":"Jada Pinkett",
-		"maskedCardNumber":"5***4444","bin":"555555","expirationMonth":"06","expirationYear":"2031","cardType":"Credit","cardBrand":"MASTERCARD"}}}`,
+		"maskedCardNumber":"5***4444","bin":"555555","expirationMonth":"06","expirationYear":"2031","cardType":"Credit","cardBrand":"MASTERCARD",
+		"cardProduct":"Mastercard Standard","cardProgram":"Mastercard Credit","cardProductType":"Consumer","isPrepaid":false,
+		"issuingCountry":"US","isVirtual":false,"isDynamicCurrencyConversionSupported":false}}}`,
 		mustJSON(pt))
 	assert.Equal(t, map[string]any{"status": "success"}, ex.json["result"])
 

@@ -130,6 +130,9 @@ func maskedCard(c *cardData) map[string]any {
 	if c.holder != "" {
 		m["cardHolderName"] = c.holder
 	}
+	for k, v := range cardDetails(c.number) {
+		m[k] = v
+	}
 	return m
 }
 
