@@ -1,6 +1,7 @@
 package fixturetest
 
 import (
+	"net/http"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -15,8 +16,8 @@ func TestDiff(t *testing.T) {
 	}
 	got := map[string]any{
 		"a": "other", "n": "1", "b": true, "added": "fine",
-		"obj":  map[string]any{"deep": map[string]any{}},
-		"list": []any{map[string]any{"k": "v2"}},
+		"obj":   map[string]any{"deep": map[string]any{}},
+		"list":  []any{map[string]any{"k": "v2"}},
 		"typed": "s",
 	}
 	assert.Equal(t, []string{
@@ -44,11 +45,23 @@ func TestDiff(t *testing.T) {
 func TestHasSource(t *testing.T) {
 	for line, want := range map[string]bool{
 		"| `a.json` | checkout/checkout-sdk-node@a1d2c7234c9ce6f694d3131e5b100aaa13657d20:test/x.js |": true,
-		"| `a.json` | ../shared/seeds/001_d9ffe4c5fd9d3083.txt |":                                         true,
-		"| `a.json` | https://docs.example.com/page |":                                                  true,
-		"| `a.json` | somewhere |":                                                                      false,
-		"| `a.json` | abc123 |":                                                                         false,
+		"| `a.json` | ../shared/seeds/001_d9ffe4c5fd9d3083.txt |":                                      true,
+		"| `a.json` | https://docs.example.com/page |":                                                 true,
+		"| `a.json` | somewhere |":                                                                     false,
+		"| `a.json` | abc123 |":                                                                        false,
 	} {
 		assert.Equal(t, want, hasSource(line), line)
 	}
+}
+
+func TestServerAndCall(t *testing.T) {
+	s := NewServer(t)
+	s.On("POST /things", 201, []byte(`{"id":"t1"}`))
+	status, body := Call(t, "POST", s.URL+"/things", `{"name":"x"}`, "Content-Type", "application/json")
+	assert.Equal(t, 201, status)
+	assert.JSONEq(t, `{"id":"t1"}`, string(body))
+	assert.Equal(t, `{"name":"x"}`, s.Body("POST /things"))
+	status, _ = Call(t, "GET", s.URL+"/nowhere", "")
+	assert.Equal(t, 418, status)
+	http.DefaultClient.CloseIdleConnections()
 }

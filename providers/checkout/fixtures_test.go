@@ -5,11 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
 	"net/http"
-	"net/http/httptest"
-	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,57 +32,18 @@ var checkoutFixtures = []string{
 
 func TestFixturesProvenance(t *testing.T) { fixturetest.CheckProvenance(t, checkoutFixtures) }
 
-// fixtureServer answers each "METHOD /path" with a fixture body and records
-// the request bodies it receives: a tiny stand-in for the API.
-type fixtureServer struct {
-	*httptest.Server
-	mu     sync.Mutex
-	routes map[string]fixtureAnswer
-	bodies map[string]string
-}
+// fixtureServer is the stand-in API, answering the token endpoint with a
+// Node SDK token body (201, as its mocks do).
+type fixtureServer struct{ *fixturetest.Server }
 
-type fixtureAnswer struct {
-	status int
-	body   []byte
-}
-
-func newFixtureServer(t *testing.T, tokenFixture string) *fixtureServer {
-	fs := &fixtureServer{routes: map[string]fixtureAnswer{}, bodies: map[string]string{}}
-	fs.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		b, _ := io.ReadAll(r.Body)
-		key := r.Method + " " + r.URL.Path
-		fs.mu.Lock()
-		fs.bodies[key] = string(b)
-		a, ok := fs.routes[key]
-		fs.mu.Unlock()
-		if !ok {
-			w.WriteHeader(http.StatusTeapot)
-			return
-		}
-		w.Header().Set("Content-Type", "application/json")
-		w.WriteHeader(a.status)
-		_, _ = w.Write(a.body)
-	}))
-	t.Cleanup(fs.Close)
-	// Both of the Node SDK's token bodies are answered with 201.
-	fs.on("POST /connect/token", http.StatusCreated, fixturetest.Load(t, tokenFixture))
+func newFixtureServer(t *testing.T, tokenFixture string) fixtureServer {
+	fs := fixtureServer{fixturetest.NewServer(t)}
+	fs.On("POST /connect/token", http.StatusCreated, fixturetest.Load(t, tokenFixture))
 	return fs
 }
 
-func (fs *fixtureServer) on(route string, status int, body []byte) {
-	fs.mu.Lock()
-	fs.routes[route] = fixtureAnswer{status, body}
-	fs.mu.Unlock()
-}
-
-func (fs *fixtureServer) body(route string) string {
-	fs.mu.Lock()
-	defer fs.mu.Unlock()
-	return fs.bodies[route]
-}
-
 // client opens a Client on fs by configuration, as a user would.
-func (fs *fixtureServer) client(t *testing.T) *tokenize.Client {
+func (fs fixtureServer) client(t *testing.T) *tokenize.Client {
 	t.Helper()
 	settings, _ := json.Marshal(map[string]string{
 		"client_id": "cli_fixturesfixturesfixtures", "client_secret": "fixture-secret",
@@ -116,19 +73,19 @@ func TestFixturesAdapter(t *testing.T) {
 	t.Run("CardTokenAndInstrument", func(t *testing.T) {
 		for _, tokenFixture := range []string{"node-card-token.json", "apiref-card-token.json"} {
 			fs := newFixtureServer(t, "node-access-token-array-scope.json")
-			fs.on("POST /tokens", 201, fixturetest.Load(t, tokenFixture))
-			fs.on("POST /instruments", 201, fixturetest.Load(t, "node-instrument-create.json"))
+			fs.On("POST /tokens", 201, fixturetest.Load(t, tokenFixture))
+			fs.On("POST /instruments", 201, fixturetest.Load(t, "node-instrument-create.json"))
 			tok, err := fs.client(t).CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &card})
 			require.NoError(t, err, tokenFixture)
 			assert.Equal(t, &tokenize.PaymentToken{Provider: "checkout", ID: "src_pyey2xt6jq4enkcqvoqwjmc3xe", Kind: tokenize.KindCard, Card: visaFixture}, tok)
 			var fixture struct{ Token string }
 			require.NoError(t, json.Unmarshal(fixturetest.Load(t, tokenFixture), &fixture))
-			assert.JSONEq(t, `{"type":"token","token":"`+fixture.Token+`"}`, fs.body("POST /instruments"), "the fixture's card token is stored")
+			assert.JSONEq(t, `{"type":"token","token":"`+fixture.Token+`"}`, fs.Body("POST /instruments"), "the fixture's card token is stored")
 		}
 	})
 	t.Run("InstrumentGet", func(t *testing.T) {
 		fs := newFixtureServer(t, "node-access-token-string-scope.json")
-		fs.on("GET /instruments/src_wmlfc3zyhqzehihu7giusaaawu", 200, fixturetest.Load(t, "node-instrument-get.json"))
+		fs.On("GET /instruments/src_wmlfc3zyhqzehihu7giusaaawu", 200, fixturetest.Load(t, "node-instrument-get.json"))
 		tok, err := fs.client(t).GetPaymentToken(ctx, "src_wmlfc3zyhqzehihu7giusaaawu")
 		require.NoError(t, err)
 		assert.Equal(t, &tokenize.PaymentToken{Provider: "checkout", ID: "src_wmlfc3zyhqzehihu7giusaaawu", Kind: tokenize.KindCard,
@@ -137,7 +94,7 @@ func TestFixturesAdapter(t *testing.T) {
 	})
 	t.Run("InstrumentGetFull", func(t *testing.T) {
 		fs := newFixtureServer(t, "node-access-token-array-scope.json")
-		fs.on("GET /instruments/src_wmlfc3zyhqzehihu7giusaaawu", 200, fixturetest.Load(t, "java-card-instrument-full.json"))
+		fs.On("GET /instruments/src_wmlfc3zyhqzehihu7giusaaawu", 200, fixturetest.Load(t, "java-card-instrument-full.json"))
 		tok, err := fs.client(t).GetPaymentToken(ctx, "src_wmlfc3zyhqzehihu7giusaaawu")
 		require.NoError(t, err)
 		assert.Equal(t, &tokenize.PaymentToken{Provider: "checkout", ID: "src_wmlfc3zyhqzehihu7giusaaawu", Kind: tokenize.KindCard,
@@ -148,7 +105,7 @@ func TestFixturesAdapter(t *testing.T) {
 	})
 	t.Run("InstrumentInvalid", func(t *testing.T) {
 		fs := newFixtureServer(t, "node-access-token-array-scope.json")
-		fs.on("POST /instruments", 422, fixturetest.Load(t, "node-instrument-invalid.json"))
+		fs.On("POST /instruments", 422, fixturetest.Load(t, "node-instrument-invalid.json"))
 		_, err := fs.client(t).CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: "tok_pmjyslgaam4uzmvaiwqyhovvsy"})
 		var te *tokenize.Error
 		require.ErrorAs(t, err, &te)
@@ -166,9 +123,9 @@ func TestFixturesAdapter(t *testing.T) {
 	t.Run("ProvisionGetCryptogram", func(t *testing.T) {
 		for _, tokenFixture := range []string{"node-access-token-array-scope.json", "node-access-token-string-scope.json"} {
 			fs := newFixtureServer(t, tokenFixture)
-			fs.on("POST /network-tokens", 201, fixturetest.Load(t, "node-network-token-provision.json"))
-			fs.on("GET /network-tokens/tok_ubfj2q76miwundwlk72vxt2i7q", 200, fixturetest.Load(t, "node-network-token-get.json"))
-			fs.on("POST /network-tokens/nt_xgu3isllqfyu7ktpk5z2yxbwna/cryptograms", 201, fixturetest.Load(t, "node-cryptogram.json"))
+			fs.On("POST /network-tokens", 201, fixturetest.Load(t, "node-network-token-provision.json"))
+			fs.On("GET /network-tokens/tok_ubfj2q76miwundwlk72vxt2i7q", 200, fixturetest.Load(t, "node-network-token-get.json"))
+			fs.On("POST /network-tokens/nt_xgu3isllqfyu7ktpk5z2yxbwna/cryptograms", 201, fixturetest.Load(t, "node-cryptogram.json"))
 			c := fs.client(t)
 			nt, err := c.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "src_wmlfc3zyhqzehihu7giusaaawu"})
 			require.NoError(t, err, tokenFixture)
@@ -191,7 +148,7 @@ func TestFixturesAdapter(t *testing.T) {
 	})
 	t.Run("Seed002Error", func(t *testing.T) {
 		fs := newFixtureServer(t, "node-access-token-array-scope.json")
-		fs.on("POST /network-tokens", 422, fixturetest.Load(t, "seed002-error.json"))
+		fs.On("POST /network-tokens", 422, fixturetest.Load(t, "seed002-error.json"))
 		_, err := fs.client(t).ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "src_wmlfc3zyhqzehihu7giusaaawu"})
 		var te *tokenize.Error
 		require.ErrorAs(t, err, &te)
@@ -202,23 +159,17 @@ func TestFixturesAdapter(t *testing.T) {
 	})
 }
 
-// simCall sends one raw request to the simulator and returns its answer.
+// simCall sends one raw request to the simulator.
 func simCall(t *testing.T, s *checkoutsim.Server, method, path, auth, contentType, body string) (int, []byte) {
 	t.Helper()
-	req, err := http.NewRequest(method, s.URL+path, strings.NewReader(body))
-	require.NoError(t, err)
+	var h []string
 	if auth != "" {
-		req.Header.Set("Authorization", auth)
+		h = append(h, "Authorization", auth)
 	}
 	if contentType != "" {
-		req.Header.Set("Content-Type", contentType)
+		h = append(h, "Content-Type", contentType)
 	}
-	resp, err := http.DefaultClient.Do(req)
-	require.NoError(t, err)
-	defer resp.Body.Close()
-	b, err := io.ReadAll(resp.Body)
-	require.NoError(t, err)
-	return resp.StatusCode, b
+	return fixturetest.Call(t, method, s.URL+path, body, h...)
 }
 
 func mustJSON(v any) string {
