@@ -19,7 +19,11 @@
 // cancellation is prompt, every network and server fault is classified with
 // the right Code, Retryable and OutcomeUnknown and retried exactly as the
 // retry policy says (a create is never sent twice), a Client is safe for
-// concurrent use and keeps working after any fault, and no card
+// concurrent use and keeps working after any fault, network-token changes
+// (suspend, reactivate, new expiry, reissued card, delete) reach the caller
+// as the right neutral event by sync and, for providers declaring
+// webhooks, by a verified webhook that survives duplicates, reordering and
+// a failing callback, and no card
 // number, CVV, DPAN, cryptogram or credential ever appears in a log line, an
 // error or fmt output (every case runs with a capturing debug logger).
 package conformance
@@ -77,6 +81,7 @@ func Run(t *testing.T, h Harness) {
 	})
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
 	t.Run("Faults", func(t *testing.T) { testFaults(t, h) })
+	t.Run("Lifecycle", func(t *testing.T) { testTokenLifecycle(t, h) })
 }
 
 // tc is one test case's environment.

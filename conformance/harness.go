@@ -51,6 +51,15 @@ type Env struct {
 	// a browser SDK would, for providers declaring TemporaryTokens. Nil
 	// otherwise.
 	NewTemporaryToken func(t testing.TB, card tokenize.Card) tokenize.Secret
+	// Issuer changes network tokens as their issuer or the scheme would,
+	// for the lifecycle cases (both simulators implement it). Nil in live
+	// mode: the cases that need it are skipped.
+	Issuer Issuer
+	// Webhooks drives the simulator's webhook deliveries, for providers
+	// declaring Capabilities.Webhooks; nil otherwise. The Client must hold
+	// the simulator's webhook secret, and every Env of the harness the
+	// same one (the suite replays a delivery to a second Client).
+	Webhooks WebhookSender
 }
 
 // Simulator is the control surface the suite needs from a provider

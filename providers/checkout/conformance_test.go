@@ -62,10 +62,12 @@ func simEnv(t testing.TB, opts ...tokenize.Option) *conformance.Env {
 		BadCredentials: bad,
 		// The public key is publishable (browsers hold it), but it is still
 		// a credential: the suite proves it never reaches logs or errors.
-		Secrets:           []string{checkoutsim.ClientSecret, checkoutsim.SecretKey, checkoutsim.PublicKey},
+		Secrets:           []string{checkoutsim.ClientSecret, checkoutsim.SecretKey, checkoutsim.PublicKey, checkoutsim.WebhookKey},
 		Sim:               s,
 		Baseline:          func(hc *http.Client) conformance.Baseline { return newBaseline(hc, s.URL) },
 		NewTemporaryToken: func(t testing.TB, card tokenize.Card) tokenize.Secret { return cardToken(t, s.URL, card) },
+		Issuer:            s,
+		Webhooks:          s,
 	}
 }
 

@@ -59,6 +59,7 @@ func simHarness() conformance.Harness {
 				NewTemporaryToken: func(_ testing.TB, card tokenize.Card) tokenize.Secret {
 					return tokenize.Secret(srv.CreateTemporaryToken(card))
 				},
+				Issuer: srv,
 			}
 		},
 	}
