@@ -4,7 +4,10 @@
 //
 // With no flags it needs nothing: it starts the Nuvei and Checkout.com
 // simulators in-process on loopback and opens one Client per provider from
-// the configuration each simulator describes.
+// the configuration each simulator describes. One step has the simulator
+// suspend the network token, as its issuer would, and shows the change
+// arriving as a neutral event: by webhook for Checkout.com, by sync for
+// Nuvei, which pushes nothing.
 //
 //	go run ./examples/quickstart               # both simulators, a table
 //	go run ./examples/quickstart -provider nuvei
@@ -31,7 +34,9 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,6 +53,21 @@ type target struct {
 	name string
 	cfg  tokenize.Config
 	pan  string
+	// issuer is the simulator, to change a token as its issuer would; nil
+	// for a -config target.
+	issuer issuer
+}
+
+// issuer is what the lifecycle step asks of a simulator: suspend a token.
+// A simulator that also delivers webhooks (checkoutsim) is a
+// webhookSender.
+type issuer interface {
+	SetNetworkTokenState(id string, state tokenize.NetworkTokenState) error
+}
+
+type webhookSender interface {
+	SendWebhooksTo(url string)
+	WaitWebhooks(ctx context.Context) error
 }
 
 // record is the outcome of one step, as printed by -json.
@@ -112,7 +132,7 @@ func run(out io.Writer, configs []string, only, pan string, verbose, asJSON bool
 			return fmt.Errorf("open %s: %w", t.name, err)
 		}
 		names = append(names, t.name)
-		results = append(results, lifecycle(ctx, c, t.pan))
+		results = append(results, lifecycle(ctx, c, t.pan, t.issuer))
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("no provider named %q (have: %s)", only, strings.Join(targetNames(targets), ", "))
@@ -152,8 +172,8 @@ func targetsFor(configs []string) (targets []target, stop func(), err error) {
 		nv := nuveisim.NewServer()
 		co := checkoutsim.NewServer()
 		return []target{
-				{name: "nuvei", cfg: nv.Config(), pan: nuveisim.VisaPAN},
-				{name: "checkout", cfg: co.Config(), pan: checkoutsim.VisaPAN},
+				{name: "nuvei", cfg: nv.Config(), pan: nuveisim.VisaPAN, issuer: nv},
+				{name: "checkout", cfg: co.Config(), pan: checkoutsim.VisaPAN, issuer: co},
 			}, func() {
 				nv.Close()
 				co.Close()
@@ -181,7 +201,7 @@ func targetNames(ts []target) []string {
 // lifecycle runs every step against one Client and records each outcome.
 // Later steps use what earlier ones created; a step whose input is missing
 // because an earlier one failed fails too, saying why.
-func lifecycle(ctx context.Context, c *tokenize.Client, pan string) []record {
+func lifecycle(ctx context.Context, c *tokenize.Client, pan string, sim issuer) []record {
 	caps := c.Capabilities()
 	now := time.Now()
 	card := tokenize.Card{
@@ -245,7 +265,17 @@ func lifecycle(ctx context.Context, c *tokenize.Client, pan string) []record {
 		add("request cryptogram", "", errNoInput("network token"), tokenize.OK)
 	}
 
-	// 3. Delete, where the provider supports it.
+	// 3. The issuer suspends the token; the change arrives as a neutral
+	// event, by webhook where the provider pushes (Checkout.com), by sync
+	// where it does not (Nuvei).
+	if nt != nil {
+		detail, err := tokenChange(ctx, c, *nt, sim)
+		add("issuer suspends network token", detail, err, tokenize.OK)
+	} else {
+		add("issuer suspends network token", "", errNoInput("network token"), tokenize.OK)
+	}
+
+	// 4. Delete, where the provider supports it.
 	switch {
 	case !caps.Supports(tokenize.OpDeleteNetworkToken):
 		skip("delete network token", "not supported by "+c.Provider())
@@ -267,14 +297,14 @@ func lifecycle(ctx context.Context, c *tokenize.Client, pan string) []record {
 		add("delete payment token", "deleted "+pt.ID, err, tokenize.OK)
 	}
 
-	// 4. A deliberate validation error: the Client refuses a card number
+	// 5. A deliberate validation error: the Client refuses a card number
 	// with a bad check digit before anything is sent.
 	bad := card
 	bad.Number = tokenize.PAN(badCheckDigit(pan))
 	_, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &bad})
 	add("invalid card (expected error)", "", err, tokenize.InvalidArgument)
 
-	// 5. A deliberate unsupported request.
+	// 6. A deliberate unsupported request.
 	const unsupportedStep = "unsupported request (expected error)"
 	what, err := unsupported(ctx, c, &card)
 	if what == "" {
@@ -283,6 +313,57 @@ func lifecycle(ctx context.Context, c *tokenize.Client, pan string) []record {
 		add(unsupportedStep, what, err, tokenize.Unsupported)
 	}
 	return rs
+}
+
+// tokenChange has the simulator suspend held and reports the event that
+// tells: a webhook received through the Client's handler when the provider
+// declares webhooks, otherwise a sync of the copy held. Without a
+// simulator (-config) nothing is changed and the sync reports what it
+// finds.
+func tokenChange(ctx context.Context, c *tokenize.Client, held tokenize.NetworkToken, sim issuer) (string, error) {
+	events := make(chan *tokenize.NetworkTokenEvent, 8)
+	how := "sync"
+	if ws, ok := sim.(webhookSender); ok && c.Capabilities().Webhooks {
+		h, err := c.WebhookHandler(func(_ context.Context, ev *tokenize.NetworkTokenEvent) error {
+			events <- ev // and store it: an error here makes the provider send it again
+			return nil
+		})
+		if err != nil {
+			return "", err
+		}
+		srv := httptest.NewServer(h) // your service's webhook URL
+		defer srv.Close()
+		ws.SendWebhooksTo(srv.URL)
+		defer ws.SendWebhooksTo("")
+		how = "webhook"
+	}
+	if sim != nil {
+		if err := sim.SetNetworkTokenState(held.ID, tokenize.StateSuspended); err != nil {
+			return "", err
+		}
+	}
+	if ws, ok := sim.(webhookSender); ok && how == "webhook" {
+		if err := ws.WaitWebhooks(ctx); err != nil {
+			return "", err
+		}
+	} else {
+		for r := range c.SyncNetworkTokens(ctx, slices.Values([]tokenize.NetworkToken{held}), tokenize.SyncOptions{}) {
+			if r.Err != nil {
+				return "", r.Err
+			}
+			events <- r.Event
+		}
+	}
+	select {
+	case ev := <-events:
+		changed, _ := ev.Apply(&held)
+		return fmt.Sprintf("%s %s: %s, now %s", how, ev.Token.ID, changed, held.State), nil
+	default:
+		if sim == nil {
+			return how + ": no change", nil
+		}
+		return "", &tokenize.Error{Code: tokenize.Internal, Message: "no event arrived for the change"}
+	}
 }
 
 // unsupported calls something the provider does not declare: an

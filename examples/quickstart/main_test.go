@@ -32,11 +32,29 @@ func TestQuickstartJSON(t *testing.T) {
 		steps[r.Provider] = append(steps[r.Provider], r.Step)
 	}
 	require.Len(t, steps, 2)
-	assert.Len(t, steps["nuvei"], 9)
+	assert.Len(t, steps["nuvei"], 10)
 	assert.Equal(t, steps["nuvei"], steps["checkout"], "both providers run the same steps")
 	for _, pan := range []string{nuveisim.VisaPAN, checkoutsim.VisaPAN} {
 		assert.NotContains(t, out.String(), pan)
 	}
+}
+
+// The lifecycle step shows the suspension arriving by webhook for
+// Checkout.com and by sync for Nuvei.
+func TestQuickstartTokenChange(t *testing.T) {
+	var out bytes.Buffer
+	require.NoError(t, run(&out, nil, "", "", false, true))
+	details := map[string]string{}
+	sc := bufio.NewScanner(&out)
+	for sc.Scan() {
+		var r record
+		require.NoError(t, json.Unmarshal(sc.Bytes(), &r))
+		if r.Step == "issuer suspends network token" {
+			details[r.Provider] = r.Detail
+		}
+	}
+	assert.Regexp(t, `^webhook nt_[a-z2-7]{26}: state_changed, now suspended$`, details["checkout"])
+	assert.Regexp(t, `^sync [0-9a-f-]{36}: state_changed, now suspended$`, details["nuvei"])
 }
 
 func TestQuickstartTable(t *testing.T) {
@@ -68,7 +86,8 @@ func TestQuickstartConfigFile(t *testing.T) {
 
 	var out bytes.Buffer
 	require.NoError(t, run(&out, []string{path}, "", "", false, true))
-	assert.Equal(t, 9, strings.Count(out.String(), `"provider":"nuvei"`))
+	assert.Equal(t, 10, strings.Count(out.String(), `"provider":"nuvei"`))
+	assert.Contains(t, out.String(), "sync: no change", "no simulator control: the sync finds nothing")
 	assert.NotContains(t, out.String(), `"ok":false`)
 	assert.NotContains(t, out.String(), nuveisim.APIKey)
 }
