@@ -107,13 +107,7 @@ func TestFixturesAdapter(t *testing.T) {
 		fs := newFixtureServer(t, "node-access-token-array-scope.json")
 		fs.On("POST /instruments", 422, fixturetest.Load(t, "node-instrument-invalid.json"))
 		_, err := fs.client(t).CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: "tok_pmjyslgaam4uzmvaiwqyhovvsy"})
-		var te *tokenize.Error
-		require.ErrorAs(t, err, &te)
-		assert.Equal(t, tokenize.InvalidArgument, te.Code)
-		assert.Equal(t, tokenize.FieldTemporaryToken, te.Field)
-		assert.Equal(t, []string{"token_invalid"}, te.ProviderCodes)
-		assert.Equal(t, "8f7ac6ed-51b0-4c74-bcbb-ecea1d8fe7b3", te.RequestID)
-		assert.Equal(t, 422, te.HTTPStatus)
+		assertInvalid(t, err, tokenize.FieldTemporaryToken, "token_invalid", "8f7ac6ed-51b0-4c74-bcbb-ecea1d8fe7b3")
 	})
 	networkToken := &tokenize.NetworkToken{Provider: "checkout", ID: "nt_xgu3isllqfyu7ktpk5z2yxbwna", State: tokenize.StateActive,
 		Scheme: tokenize.SchemeVTS, Number: "5436424242424242", ExpiryMonth: 5, ExpiryYear: 2025,
@@ -150,13 +144,21 @@ func TestFixturesAdapter(t *testing.T) {
 		fs := newFixtureServer(t, "node-access-token-array-scope.json")
 		fs.On("POST /network-tokens", 422, fixturetest.Load(t, "seed002-error.json"))
 		_, err := fs.client(t).ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "src_wmlfc3zyhqzehihu7giusaaawu"})
-		var te *tokenize.Error
-		require.ErrorAs(t, err, &te)
-		assert.Equal(t, tokenize.InvalidArgument, te.Code)
-		assert.Equal(t, tokenize.FieldProvisionSource, te.Field)
-		assert.Equal(t, []string{"payment_source_required"}, te.ProviderCodes)
-		assert.Equal(t, "0HL80RJLS76I7", te.RequestID)
+		assertInvalid(t, err, tokenize.FieldProvisionSource, "payment_source_required", "0HL80RJLS76I7")
 	})
+}
+
+// assertInvalid checks a 422 fixture's error: InvalidArgument naming field,
+// with the fixture's code and request id.
+func assertInvalid(t *testing.T, err error, field, code, requestID string) {
+	t.Helper()
+	var te *tokenize.Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, tokenize.InvalidArgument, te.Code)
+	assert.Equal(t, field, te.Field)
+	assert.Equal(t, []string{code}, te.ProviderCodes)
+	assert.Equal(t, requestID, te.RequestID)
+	assert.Equal(t, 422, te.HTTPStatus)
 }
 
 // simCall sends one raw request to the simulator.

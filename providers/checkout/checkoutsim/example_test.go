@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log"
+	"regexp"
 
 	"github.com/tokenize-go/tokenize"
 	_ "github.com/tokenize-go/tokenize/providers/checkout"
@@ -48,4 +49,52 @@ func Example() {
 	// network token: active vts already existed: false
 	// DPAN BIN: 489537 card last4: 4242
 	// cryptogram: [REDACTED] ECI: 07
+}
+
+// Two simulators built with the same seed give the same ids, token numbers
+// and cryptograms for the same sequence of calls.
+func ExampleWithSeed() {
+	ctx := context.Background()
+	run := func() string {
+		s := checkoutsim.NewServer(checkoutsim.WithSeed(42))
+		defer s.Close()
+		client, err := tokenize.Open(ctx, s.Config())
+		if err != nil {
+			return err.Error()
+		}
+		card := tokenize.Card{Number: checkoutsim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: "100"}
+		nt, err := client.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{Card: &card})
+		if err != nil {
+			return err.Error()
+		}
+		return nt.ID + " " + nt.Number.Reveal()
+	}
+	fmt.Println("same id and token number:", run() == run())
+	// Output:
+	// same id and token number: true
+}
+
+// A test may choose its own keys; the simulator then accepts only those.
+// Keys of the documented format (KeyPattern) pass the official SDKs'
+// checks as the sandbox's do.
+func ExampleWithKeys() {
+	const pk, sk = "pk_sbox_abcdefghijklmnopqrstuvwxyz=", "sk_sbox_abcdefghijklmnopqrstuvwxyz="
+	s := checkoutsim.NewServer(checkoutsim.WithKeys(pk, sk))
+	defer s.Close()
+	publicKey, _ := s.Keys()
+	fmt.Println(regexp.MustCompile(checkoutsim.KeyPattern).MatchString(publicKey))
+
+	client, err := tokenize.Open(context.Background(), s.Config()) // Config carries the chosen public key
+	if err != nil {
+		log.Fatal(err)
+	}
+	card := tokenize.Card{Number: checkoutsim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: "100"}
+	pt, err := client.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: &card})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(pt.Card.Brand, pt.Card.IssuerCountry)
+	// Output:
+	// true
+	// visa US
 }

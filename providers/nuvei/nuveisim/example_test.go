@@ -40,3 +40,27 @@ func Example() {
 	// visa 4***1111 411111 1111 12 2030
 	// 411111******1111 order-42
 }
+
+// Two simulators built with the same seed give the same ids, token numbers
+// and cryptograms for the same sequence of calls: a test or a demo can
+// print and compare them run after run.
+func ExampleWithSeed() {
+	ctx := context.Background()
+	run := func() string {
+		srv := nuveisim.NewServer(nuveisim.WithSeed(42))
+		defer srv.Close()
+		client, err := tokenize.Open(ctx, srv.Config())
+		if err != nil {
+			return err.Error()
+		}
+		card := tokenize.Card{Number: nuveisim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2030, CVV: "123"}
+		nt, err := client.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{Card: &card})
+		if err != nil {
+			return err.Error()
+		}
+		return nt.ID + " " + nt.Number.Reveal()
+	}
+	fmt.Println("same id and token number:", run() == run())
+	// Output:
+	// same id and token number: true
+}
