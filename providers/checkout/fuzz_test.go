@@ -122,7 +122,8 @@ func FuzzDecodeCryptogram(f *testing.F) {
 }
 
 func FuzzDecodeAccessToken(f *testing.F) {
-	addSeeds(f, researchAccessToken, `{"access_token":"x","token_type":"mac"}`)
+	addSeeds(f, researchAccessToken, `{"access_token":"x","token_type":"mac"}`,
+		`{"access_token":"1234","expires_in":3600,"token_type":"Bearer","scope":["vault:network-tokens"]}`)
 	f.Fuzz(func(t *testing.T, body []byte) {
 		w, err := decodeAccessToken(okResp(body))
 		checkErr(t, err)
