@@ -69,7 +69,8 @@ func ExampleWithSeed() {
 		}
 		return nt.ID + " " + nt.Number.Reveal()
 	}
-	fmt.Println("same id and token number:", run() == run())
+	first, second := run(), run()
+	fmt.Println("same id and token number:", first == second)
 	// Output:
 	// same id and token number: true
 }
