@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"sync"
 	"testing"
 
@@ -331,3 +332,11 @@ func TestBaseline(t *testing.T) {
 //
 //	go test -run '^$' -bench . -benchmem ./providers/...
 func BenchmarkConformance(b *testing.B) { conformance.RunBenchmarks(b, simHarness()) }
+
+// BenchmarkSync sweeps 10,000 and 100,000 held tokens through
+// SyncNetworkTokens; the heap figures show it flat (PERFORMANCE.md).
+func BenchmarkSync(b *testing.B) {
+	for _, n := range []int{10_000, 100_000} {
+		b.Run(strconv.Itoa(n), func(b *testing.B) { conformance.RunSyncBenchmark(b, simHarness(), n) })
+	}
+}
