@@ -24,11 +24,12 @@
 //	client, err := tokenize.Open(ctx, s.Config())
 //
 // The files: simulator.go (this: options and the control surface),
-// handlers.go (routes, card tokens and instruments), network.go (network
-// tokens), lifecycle.go (issuer changes and webhooks), auth.go (the token endpoint and credentials), store.go (state),
-// validate.go (field rules and their error codes), wire.go (JSON shapes),
-// cards.go (test cards and what each triggers), server.go (loopback
-// serving).
+// handlers.go (routes and card tokens), instruments.go (instruments and
+// customers), network.go (network tokens), lifecycle.go (issuer changes
+// and webhooks), control.go (the control API), auth.go (the token
+// endpoint and credentials), store.go (state), validate.go (field rules
+// and their error codes), wire.go (JSON shapes), cards.go (test cards and
+// what each triggers), server.go (loopback serving).
 //
 // The package imports only the standard library, the root tokenize package
 // (for NetworkTokenState), faults and the simulators' shared plumbing.

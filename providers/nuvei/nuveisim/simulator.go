@@ -30,7 +30,8 @@
 // included. Nuvei documents no network-token webhook, so nothing is pushed.
 //
 // The files: simulator.go (this: options and the control surface),
-// lifecycle.go (issuer changes), handlers.go (routes and handlers),
+// lifecycle.go (issuer changes), control.go (the control API),
+// handlers.go (routes and handlers),
 // store.go (state), validate.go (the documented field rules), errors.go
 // (error answers), wire.go (JSON shapes), cards.go (test cards and what
 // each triggers), server.go (loopback serving).
