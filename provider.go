@@ -22,8 +22,10 @@ import (
 //     Capabilities. Pointers are never nil.
 //   - Errors must be *Error values carrying the Code and whatever of
 //     HTTPStatus, ProviderCodes, Field, Message, RequestID, Retryable,
-//     RetryAfter and OutcomeUnknown the adapter knows. Op and Provider may be
-//     left empty. Any other error is reported to the caller as Unknown.
+//     RetryAfter, OutcomeUnknown and UsePAN the adapter knows. Op and
+//     Provider may be left empty (the Client fills them; a Provider set by
+//     a router, naming the provider it routed to, is kept). Any other error
+//     is reported to the caller as Unknown.
 //   - Bad or missing credentials must give Unauthenticated; credentials
 //     lacking a permission, PermissionDenied.
 //   - A well-formed id that the provider does not know must give NotFound.
@@ -168,11 +170,11 @@ var registry = struct {
 //
 //	import _ "github.com/tokenize-go/tokenize/providers/nuvei"
 //
-// Register panics if name is empty, opener is nil, or name is already
-// registered.
+// Register panics if name is not a valid provider name (ValidProviderName:
+// it must fit in a Ref), opener is nil, or name is already registered.
 func Register(name string, opener Opener) {
-	if name == "" || opener == nil {
-		panic("tokenize: Register with empty name or nil opener")
+	if !ValidProviderName(name) || opener == nil {
+		panic("tokenize: Register with an invalid name (want [a-z0-9_-]) or a nil opener")
 	}
 	registry.Lock()
 	defer registry.Unlock()
