@@ -162,6 +162,12 @@ type Error struct {
 	// Err is the underlying cause, if any (a context error, a transport
 	// error, or an adapter's raw error type reachable with errors.As).
 	Err error
+	// UsePAN reports that the network token cannot be used for this
+	// payment but the card behind it can: charge with the card (PAN)
+	// instead. errors.Is(err, ErrUsePAN) tests it. It is never set where
+	// the card would fail too (bad credentials, invalid input, a provider
+	// that is down).
+	UsePAN bool
 
 	body []byte
 }
@@ -207,6 +213,9 @@ func (e *Error) Error() string {
 	if e.Attempts > 1 {
 		details = append(details, strconv.Itoa(e.Attempts)+" attempts")
 	}
+	if e.UsePAN {
+		details = append(details, "use the card instead of the network token")
+	}
 	if len(details) > 0 {
 		b.WriteString(" (")
 		b.WriteString(strings.Join(details, "; "))
@@ -225,8 +234,11 @@ func (e *Error) Error() string {
 func (e *Error) Unwrap() error { return e.Err }
 
 // Is reports whether target is the sentinel of e's Code, so that
-// errors.Is(err, ErrNotFound) works.
+// errors.Is(err, ErrNotFound) works, or ErrUsePAN when UsePAN is set.
 func (e *Error) Is(target error) bool {
+	if target == ErrUsePAN {
+		return e.UsePAN
+	}
 	s, ok := target.(sentinel)
 	return ok && Code(s) == e.Code
 }
@@ -267,6 +279,9 @@ func (e *Error) LogValue() slog.Value {
 	if e.Attempts > 1 {
 		attrs = append(attrs, slog.Int("attempts", e.Attempts))
 	}
+	if e.UsePAN {
+		attrs = append(attrs, slog.Bool("use_pan", true))
+	}
 	if e.Message != "" {
 		attrs = append(attrs, slog.String("message", scrubDigits(e.Message)))
 	}
@@ -292,6 +307,7 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 		OutcomeUnknown    bool     `json:"outcome_unknown,omitempty"`
 		Attempts          int      `json:"attempts,omitempty"`
 		MerchantReference string   `json:"merchant_reference,omitempty"`
+		UsePAN            bool     `json:"use_pan,omitempty"`
 		Error             string   `json:"error"`
 	}
 	out := safeError{
@@ -305,6 +321,7 @@ func (e *Error) MarshalJSON() ([]byte, error) {
 		OutcomeUnknown:    e.OutcomeUnknown,
 		Attempts:          e.Attempts,
 		MerchantReference: scrubDigits(e.MerchantReference),
+		UsePAN:            e.UsePAN,
 		Error:             e.Error(),
 	}
 	if e.Op != 0 {

@@ -494,7 +494,12 @@ func (c *Client) unsupported(op Operation, what string) *Error {
 func (c *Client) finish(ctx context.Context, op Operation, lg callLog, err *Error, info *callInfo) *Error {
 	if err != nil {
 		err.Op = op
-		err.Provider = c.name
+		if err.Provider == "" {
+			// A router reports the provider it routed to; an adapter
+			// leaves it empty.
+			err.Provider = c.name
+		}
+		markUsePAN(op, err)
 	}
 	if !lg.on {
 		return err

@@ -82,6 +82,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
 	t.Run("Faults", func(t *testing.T) { testFaults(t, h) })
 	t.Run("Lifecycle", func(t *testing.T) { testTokenLifecycle(t, h) })
+	t.Run("PANFallback", func(t *testing.T) { testPANFallback(t, h) })
 }
 
 // tc is one test case's environment.

@@ -28,7 +28,7 @@ const (
 	codeSourceUnknown = "source_id_unknown"
 	// codeTokenStateInvalid: a cryptogram requested for a network token that
 	// is not active (undocumented; 422 per seed 002's labels). It maps to
-	// FailedPrecondition.
+	// FailedPrecondition with UsePAN.
 	codeTokenStateInvalid = "token_state_invalid"
 )
 
@@ -126,7 +126,9 @@ func apiError(resp *httpx.Response) *tokenize.Error {
 	if resp.Status < 500 && resp.Status != http.StatusTooManyRequests {
 		switch {
 		case hasCode(e.ProviderCodes, codeTokenStateInvalid):
-			e.Code = tokenize.FailedPrecondition
+			// The token's state refuses the cryptogram; the card behind
+			// it is unaffected, so the caller may charge with the card.
+			e.Code, e.UsePAN = tokenize.FailedPrecondition, true
 		case hasCode(e.ProviderCodes, codeSourceUnknown):
 			e.Code = tokenize.NotFound
 		}

@@ -18,6 +18,10 @@ import (
 const (
 	codeAuthorization = "7300.3000"
 	codeStillRunning  = "5300.1003" // "The request is still being processed"
+	// codeNoLongerValid, "Saved payment option no longer valid", is how
+	// Nuvei refuses a cryptogram for a network token that is not active:
+	// the token is unusable, the card behind it is not (UsePAN).
+	codeNoLongerValid = "5300.10012"
 )
 
 // classify turns any response that is not a success into a
@@ -106,6 +110,8 @@ func classifyCode(resp *httpx.Response, code string) *tokenize.Error {
 	switch {
 	case code == codeAuthorization:
 		e.Code = tokenize.Unauthenticated
+	case code == codeNoLongerValid:
+		e.Code, e.UsePAN = tokenize.FailedPrecondition, true
 	case code == codeStillRunning:
 		e.Code = tokenize.Unavailable
 		e.Retryable, e.OutcomeUnknown = resp.Idempotent, !resp.Idempotent
