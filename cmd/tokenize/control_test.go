@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -175,4 +176,23 @@ func TestSeedIsReproducible(t *testing.T) {
 
 	other := startSim(t, "-provider", "checkout", "-seed", "43")
 	assert.NotEqual(t, a, ids(other.sims["checkout"]))
+}
+
+// -v logs each request's method, path, status and duration, never a body;
+// a connection a fault cut says so rather than a status nobody saw.
+func TestSimRequestLog(t *testing.T) {
+	sim := startSim(t, "-provider", "nuvei", "-v")
+	info := sim.sims["nuvei"]
+	r := runCmd(t, "", "network-token", "provision", "-config", info.ConfigFile, "-card", writeCard(t, info.TestCards[0].Number))
+	requireOK(t, r, "provision")
+	require.Equal(t, 201, control(t, info, "POST", "faults", `{"kind": "reset", "times": 1}`, nil))
+	resp, err := http.Get(info.BaseURL + "/network-tokens/x")
+	if err == nil {
+		resp.Body.Close()
+	}
+	require.Eventually(t, func() bool { return strings.Contains(sim.stderr.String(), "connection cut by a fault") }, 10*time.Second, 10*time.Millisecond)
+	log := sim.stderr.String()
+	assert.Contains(t, log, "method=POST path=/network-tokens status=201")
+	assert.NotContains(t, log, info.TestCards[0].Number)
+	assert.NotContains(t, log, "cardNumber", "no body is logged")
 }

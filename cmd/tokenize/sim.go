@@ -323,14 +323,19 @@ func accessLog(log *slog.Logger, name string, h http.Handler) http.Handler {
 		start := time.Now()
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		h.ServeHTTP(sw, r)
-		log.Info("request", "simulator", name, "method", r.Method, "path", r.URL.Path, "status", sw.status, "duration", time.Since(start))
+		status := any(sw.status)
+		if sw.hijacked {
+			status = "connection cut by a fault"
+		}
+		log.Info("request", "simulator", name, "method", r.Method, "path", r.URL.Path, "status", status, "duration", time.Since(start))
 	})
 }
 
 // statusWriter records the status a handler wrote.
 type statusWriter struct {
 	http.ResponseWriter
-	status int
+	status   int
+	hijacked bool // a fault took the connection over: the status was not what the client saw
 }
 
 func (w *statusWriter) WriteHeader(code int) {
@@ -343,6 +348,7 @@ func (w *statusWriter) WriteHeader(code int) {
 func (w *statusWriter) Flush() { _ = http.NewResponseController(w.ResponseWriter).Flush() }
 
 func (w *statusWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	w.hijacked = true
 	return http.NewResponseController(w.ResponseWriter).Hijack()
 }
 
