@@ -77,8 +77,8 @@ type NetworkTokenEvent struct {
 	// from the same copy that see the same change report the same id.
 	ID string
 	// OccurredAt is when the snapshot in Token held: the provider's event
-	// time for a webhook, the moment the token was read for a sync. Apply
-	// orders events by it.
+	// time for a webhook, the moment the token was read for a sync (or the
+	// provider's time of the change, if later). Apply orders events by it.
 	OccurredAt time.Time
 	// Kind says what changed. A sync compares the token with the copy you
 	// gave it and says precisely; a webhook says what the provider says
@@ -176,6 +176,10 @@ func (e NetworkTokenEvent) LogValue() slog.Value {
 // change nothing. changed is the most significant of EventDeleted,
 // EventStateChanged and EventCardUpdated that applying made true, or
 // EventNone when nothing but UpdatedAt moved or e was not applied.
+//
+// A webhook's time is the provider's clock and a sync's is yours (unless
+// the provider dates the change later): their skew matters only for two
+// changes closer together than it.
 func (e *NetworkTokenEvent) Apply(held *NetworkToken) (changed EventKind, applied bool) {
 	if held == nil || e.Token.ID == "" || e.Token.ID != held.ID ||
 		(held.Provider != "" && e.Provider != "" && held.Provider != e.Provider) {

@@ -146,3 +146,27 @@ func ExampleClient_WebhookHandler() {
 	// answered 401
 	// tokenize: memory ReceiveWebhook: Unsupported: memory does not push network-token changes by webhook: use SyncNetworkTokens
 }
+
+// With a router of your own, verify and parse the delivery yourself; the
+// answers are yours to give (401 for a bad signature, 2xx once stored).
+func ExampleClient_ParseWebhook() {
+	const secret = "whsec_example"
+	client := tokenize.New(memoryWebhooks{newMemoryProvider(), secret})
+	body := []byte(`{"ID":"evt_7","Token":"nt_1","State":"deleted","At":"` + time.Now().UTC().Format(time.RFC3339) + `"}`)
+
+	events, err := client.ParseWebhook(context.Background(), memorySign(secret, body), body)
+	if err != nil {
+		fmt.Println(tokenize.CodeOf(err)) // Unauthenticated: answer 401
+		return
+	}
+	held := tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateActive}
+	for _, ev := range events {
+		changed, applied := ev.Apply(&held)
+		fmt.Println(ev.ID, applied, changed, held.State)
+	}
+	_, err = client.ParseWebhook(context.Background(), memorySign("forged", body), body)
+	fmt.Println(tokenize.CodeOf(err))
+	// Output:
+	// evt_7 true deleted deleted
+	// Unauthenticated
+}

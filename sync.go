@@ -116,16 +116,24 @@ func (c *Client) syncOne(ctx context.Context, held *NetworkToken, pause *stream.
 }
 
 // syncEvent returns the event that reading now at readAt implies for held,
-// or nil when nothing changed.
+// or nil when nothing changed. Its time is readAt, or the provider's own
+// time of the change when that is later: the copy's UpdatedAt may come
+// from the provider's clock (Checkout.com's modified_on, a webhook's
+// created_on), and a provider clock ahead of ours must not make a change
+// read just after it look older than the copy.
 func (c *Client) syncEvent(held, now *NetworkToken, readAt time.Time) *NetworkTokenEvent {
 	kind := changeOf(held, now)
 	if kind == EventNone {
 		return nil
 	}
+	at := readAt
+	if now.UpdatedAt.After(at) {
+		at = now.UpdatedAt
+	}
 	return &NetworkTokenEvent{
 		Provider:   c.name,
 		ID:         syncEventID(c.name, held, now),
-		OccurredAt: readAt,
+		OccurredAt: at,
 		Kind:       kind,
 		Token:      *now,
 	}

@@ -103,6 +103,24 @@ func TestSyncYieldsWhatChanged(t *testing.T) {
 	assert.NotEqual(t, got["reactivated"].Event.ID, resuspended["reactivated"].Event.ID)
 }
 
+// A provider whose clock runs ahead dates the change after our read: the
+// event takes the later time, so that it still applies to a copy dated by
+// that provider.
+func TestSyncEventTimeIsNeverBeforeTheProviders(t *testing.T) {
+	p := newIssuer()
+	ahead := fixedNow.Add(5 * time.Second)
+	p.set(tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateSuspended, UpdatedAt: ahead})
+	held := tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateActive, UpdatedAt: fixedNow.Add(2 * time.Second)}
+	c := tokenize.New(p, clockAt(fixedNow))
+	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(held), tokenize.SyncOptions{}))
+	ev := got["nt_1"].Event
+	require.NotNil(t, ev)
+	assert.Equal(t, ahead, ev.OccurredAt)
+	changed, applied := ev.Apply(&held)
+	assert.True(t, applied)
+	assert.Equal(t, tokenize.EventStateChanged, changed)
+}
+
 func TestSyncBoundsConcurrencyAndReportsErrors(t *testing.T) {
 	p := newIssuer()
 	p.readDelay = 2 * time.Millisecond
