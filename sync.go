@@ -17,6 +17,12 @@ type SyncOptions struct {
 	// Concurrency bounds the reads in flight; DefaultBatchConcurrency when
 	// zero or negative.
 	Concurrency int
+	// Progress, if set, is called each time a held token has been dealt
+	// with (read, changed or not, or failed), with how many have been so
+	// far: unchanged tokens yield no result, so this is how a caller sees
+	// a sweep advance. It runs on the goroutine ranging over the results,
+	// before the token's result is yielded, and should return quickly.
+	Progress func(checked int)
 }
 
 // SyncResult is what a sweep found for one token you hold: an event when
@@ -78,7 +84,11 @@ func (c *Client) SyncNetworkTokens(ctx context.Context, held iter.Seq[NetworkTok
 		}
 		var pause stream.Pause
 		check := func(ctx context.Context, h NetworkToken) SyncResult { return c.syncOne(ctx, &h, &pause) }
+		checked := 0
 		for r := range stream.Map(ctx, held, workers, check) {
+			if checked++; opts.Progress != nil {
+				opts.Progress(checked)
+			}
 			if r.Event == nil && r.Err == nil {
 				continue // unchanged
 			}

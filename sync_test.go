@@ -133,8 +133,12 @@ func TestSyncBoundsConcurrencyAndReportsErrors(t *testing.T) {
 	}
 	heldTokens = append(heldTokens, tokenize.NetworkToken{ID: "bad/id"})
 	c := tokenize.New(p)
-	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.SyncOptions{Concurrency: 3}))
+	var progress []int
+	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.SyncOptions{Concurrency: 3,
+		Progress: func(checked int) { progress = append(progress, checked) }}))
 	assert.Len(t, got, 61)
+	require.Len(t, progress, 61, "Progress counts every token dealt with")
+	assert.Equal(t, 61, progress[60])
 	assert.LessOrEqual(t, p.peak.Load(), int64(3))
 	assert.Equal(t, int64(3), p.peak.Load())
 	bad := got["bad/id"]

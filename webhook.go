@@ -131,6 +131,7 @@ type webhookHandler struct {
 	deliver func(context.Context, *NetworkTokenEvent) error
 }
 
+// ServeHTTP answers one delivery: see Client.WebhookHandler.
 func (h *webhookHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodPost {
 		w.Header().Set("Allow", http.MethodPost)
