@@ -40,6 +40,21 @@ import (
 //	  }
 //	}
 //
+// A third form holds several providers at once behind a router (package
+// github.com/tokenize-go/tokenize/router, which documents the "router"
+// object); every provider listed is opened, and its references expanded:
+//
+//	{
+//	  "router": {"default": "checkout", "rules": [{"brand": ["visa"], "to": "nuvei"}]},
+//	  "providers": {
+//	    "nuvei":    {"base_url": "...", "api_key": "${NUVEI_API_KEY}", ...},
+//	    "checkout": {"client_id": "${CHECKOUT_CLIENT_ID}", ...}
+//	  }
+//	}
+//
+// It decodes to Provider "router" with the router object's keys and
+// "providers" as Settings.
+//
 // Each adapter documents its settings. Secrets belong in the environment,
 // referenced as ${NAME} and expanded by LoadConfig; only the chosen
 // provider's references are expanded, so the others' variables need not be
@@ -133,13 +148,16 @@ func ParseConfig(data []byte, lookup func(name string) (string, bool)) (Config, 
 	}
 	var unknown []string
 	for k := range obj {
-		if k != "provider" && k != "settings" && k != "providers" {
+		if k != "provider" && k != "settings" && k != "providers" && k != RouterName {
 			unknown = append(unknown, k)
 		}
 	}
 	if len(unknown) > 0 {
 		sort.Strings(unknown)
-		return Config{}, configError(unknown[0], "config: unknown key(s) %s (allowed: provider, settings, providers)", strings.Join(unknown, ", "))
+		return Config{}, configError(unknown[0], "config: unknown key(s) %s (allowed: provider, settings, providers, router)", strings.Join(unknown, ", "))
+	}
+	if _, ok := obj[RouterName]; ok {
+		return parseRouterConfig(obj, lookup)
 	}
 
 	var cfg Config

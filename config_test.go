@@ -312,3 +312,36 @@ func TestOpenPassesHTTPClient(t *testing.T) {
 	require.NoError(t, err)
 	assert.Nil(t, got, "without the option the adapter uses its own default")
 }
+
+func TestParseConfigRouterForm(t *testing.T) {
+	env := map[string]string{"NUVEI_KEY": "k-nuvei", "CKO_SECRET": "s-cko", "DEFAULT": "checkout"}
+	lookup := func(n string) (string, bool) { v, ok := env[n]; return v, ok }
+	cfg, err := tokenize.ParseConfig([]byte(`{
+		"router": {"default": "${DEFAULT}", "rules": [{"brand": ["visa"], "to": "nuvei"}]},
+		"providers": {"nuvei": {"api_key": "${NUVEI_KEY}"}, "checkout": {"client_secret": "${CKO_SECRET}"}}
+	}`), lookup)
+	require.NoError(t, err)
+	assert.Equal(t, tokenize.RouterName, cfg.Provider)
+	assert.JSONEq(t, `{"default": "checkout", "rules": [{"brand": ["visa"], "to": "nuvei"}],
+		"providers": {"nuvei": {"api_key": "k-nuvei"}, "checkout": {"client_secret": "s-cko"}}}`, string(cfg.Settings))
+	assert.NotContains(t, fmt.Sprintf("%v %+v %#v", cfg, cfg, cfg), "k-nuvei")
+
+	for name, tc := range map[string]struct{ json, field string }{
+		"WithProvider":        {`{"router": {}, "provider": "nuvei", "providers": {"nuvei": {}}}`, "provider"},
+		"WithSettings":        {`{"router": {}, "settings": {}, "providers": {"nuvei": {}}}`, "settings"},
+		"NoProviders":         {`{"router": {"default": "nuvei"}}`, "providers"},
+		"EmptyProviders":      {`{"router": {"default": "nuvei"}, "providers": {}}`, "providers"},
+		"RouterNotObject":     {`{"router": "nuvei", "providers": {"nuvei": {}}}`, "router"},
+		"ProvidersInRouter":   {`{"router": {"providers": {}}, "providers": {"nuvei": {}}}`, "router.providers"},
+		"UnsetVariable":       {`{"router": {}, "providers": {"nuvei": {"api_key": "${NOPE}"}}}`, "providers.nuvei.api_key"},
+		"UnsetRouterVariable": {`{"router": {"default": "${NOPE}"}, "providers": {"nuvei": {}}}`, "router.default"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			_, err := tokenize.ParseConfig([]byte(tc.json), lookup)
+			require.Error(t, err)
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tc.field, te.Field)
+		})
+	}
+}

@@ -200,6 +200,18 @@ func Providers() []string {
 // cfg.Settings. Switching provider is changing cfg.Provider (and its
 // settings); the code calling the Client stays the same.
 func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
+	o := buildOptions(opts)
+	p, err := OpenProvider(ctx, cfg, OpenOptions{HTTPClient: o.httpClient})
+	if err != nil {
+		return nil, err
+	}
+	return newClient(p, o), nil
+}
+
+// OpenProvider builds the Provider named in cfg with its registered
+// Opener, without a Client around it. A Provider that holds others (a
+// router) opens them with it; most programs call Open.
+func OpenProvider(ctx context.Context, cfg Config, opts OpenOptions) (Provider, error) {
 	if cfg.Provider == "" {
 		return nil, configError("", `config: "provider" is required (registered: %s)`, registeredList())
 	}
@@ -209,16 +221,11 @@ func Open(ctx context.Context, cfg Config, opts ...Option) (*Client, error) {
 	if opener == nil {
 		return nil, configError("provider", "config: unknown provider %q (registered: %s)", cfg.Provider, registeredList())
 	}
-	o := buildOptions(opts)
 	settings := cfg.Settings
 	if len(settings) == 0 {
 		settings = json.RawMessage("{}")
 	}
-	p, err := opener(ctx, settings, OpenOptions{HTTPClient: o.httpClient})
-	if err != nil {
-		return nil, err
-	}
-	return newClient(p, o), nil
+	return opener(ctx, settings, opts)
 }
 
 func registeredList() string {
