@@ -87,8 +87,8 @@ func (s CircuitState) MarshalText() ([]byte, error) { return []byte(s.String()),
 type Health struct {
 	// Provider is the provider's name.
 	Provider string
-	// CircuitState is the circuit's state.
-	CircuitState CircuitState
+	// State is the circuit's state.
+	State CircuitState
 	// ConsecutiveFailures counts failures since the last success.
 	ConsecutiveFailures int
 	// LastFailure is the Code of the latest failure, OK if none.
@@ -199,6 +199,6 @@ func (b *breaker) failedOver() {
 func (b *breaker) health(name string) Health {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return Health{Provider: name, CircuitState: b.state, ConsecutiveFailures: b.failures,
+	return Health{Provider: name, State: b.state, ConsecutiveFailures: b.failures,
 		LastFailure: b.last, OpenedAt: b.openedAt, Failovers: b.failovers}
 }

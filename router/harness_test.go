@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"sync/atomic"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -19,21 +21,29 @@ import (
 	"github.com/tokenize-go/tokenize/router"
 )
 
-// sims is both simulators on loopback ports. Each keeps its own fault
-// injector (per-provider faults for the router's own cases); all points
-// to one more injector wrapping both, the conformance suite's Faults.
+// sims is both simulators on loopback ports. all is the injector wrapping
+// both, the conformance suite's Faults; nuveiFaults and ckoFaults wrap one
+// each, for the router's own cases. Inside them, nuveiCreates and
+// ckoCreates count the creates that took effect at each simulator: a
+// fault that loses the answer after the simulator acted (AfterHandler)
+// still counts, one that stops the request before it does not.
 type sims struct {
-	nuvei    *nuveisim.Simulator
-	checkout *checkoutsim.Simulator
-	nuveiSrv *simkit.Loopback
-	ckoSrv   *simkit.Loopback
-	all      *faults.Injector
+	nuvei        *nuveisim.Simulator
+	checkout     *checkoutsim.Simulator
+	nuveiSrv     *simkit.Loopback
+	ckoSrv       *simkit.Loopback
+	all          *faults.Injector
+	nuveiFaults  *faults.Injector
+	ckoFaults    *faults.Injector
+	nuveiCreates *effects
+	ckoCreates   *effects
 }
 
 func startSims(t testing.TB) *sims {
-	s := &sims{nuvei: nuveisim.New(), checkout: checkoutsim.New(), all: faults.New()}
-	s.nuveiSrv = simkit.Serve(s.all.Wrap(s.nuvei.Handler()))
-	s.ckoSrv = simkit.Serve(s.all.Wrap(s.checkout.Handler()))
+	s := &sims{nuvei: nuveisim.New(), checkout: checkoutsim.New(), all: faults.New(),
+		nuveiFaults: faults.New(), ckoFaults: faults.New(), nuveiCreates: &effects{}, ckoCreates: &effects{}}
+	s.nuveiSrv = simkit.Serve(s.all.Wrap(s.nuveiFaults.Wrap(s.nuveiCreates.wrap(s.nuvei.Handler()))))
+	s.ckoSrv = simkit.Serve(s.all.Wrap(s.ckoFaults.Wrap(s.ckoCreates.wrap(s.checkout.Handler()))))
 	t.Cleanup(func() {
 		s.nuveiSrv.Close()
 		s.ckoSrv.Close()
@@ -113,3 +123,33 @@ var (
 	_ conformance.Simulator = (*sims)(nil)
 	_ conformance.Issuer    = (*sims)(nil)
 )
+
+// effects counts the creates a simulator carried out: POSTs to its create
+// paths answered with a 2xx.
+type effects struct{ n atomic.Int64 }
+
+func (e *effects) count() int64 { return e.n.Load() }
+
+func (e *effects) wrap(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
+		h.ServeHTTP(sw, r)
+		create := r.Method == http.MethodPost &&
+			(r.URL.Path == "/payment-tokens" || r.URL.Path == "/instruments" || r.URL.Path == "/network-tokens")
+		if create && sw.status/100 == 2 {
+			e.n.Add(1)
+		}
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	w.status = code
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
