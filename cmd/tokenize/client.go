@@ -16,6 +16,7 @@ import (
 	"github.com/tokenize-go/tokenize"
 	_ "github.com/tokenize-go/tokenize/providers/checkout" // registers "checkout"
 	_ "github.com/tokenize-go/tokenize/providers/nuvei"    // registers "nuvei"
+	_ "github.com/tokenize-go/tokenize/router"             // registers "router", the several-providers form of a configuration
 )
 
 // configEnv names the environment variable that gives the configuration
@@ -34,7 +35,7 @@ type clientFlags struct {
 // register defines the flags on fs. withQuiet adds -q, for the commands
 // that return a token whose id a script wants alone.
 func (f *clientFlags) register(fs *flag.FlagSet, withQuiet bool) {
-	fs.StringVar(&f.config, "config", "", "Read the configuration from `FILE`: JSON in the format of tokenize.LoadConfig, ${NAME} references expanded from the environment. Defaults to $"+configEnv+".")
+	fs.StringVar(&f.config, "config", "", "Read the configuration from `FILE`: JSON in any form tokenize.LoadConfig reads (one provider, or several behind a router), ${NAME} references expanded from the environment. Defaults to $"+configEnv+".")
 	fs.BoolVar(&f.json, "json", false, "Print one JSON object per result on standard output, for scripts, instead of text for people. Card numbers stay masked and cryptograms redacted.")
 	if withQuiet {
 		fs.BoolVar(&f.quiet, "q", false, "Print only the id of the token returned, for shell scripts.")

@@ -131,3 +131,25 @@ func TestLifecycleAgainstSim(t *testing.T) {
 		})
 	}
 }
+
+// A configuration in the router form, several providers behind one
+// Client, works with every command: ids come back as provider:id
+// references, and each goes back to the provider that issued it.
+func TestRouterConfiguration(t *testing.T) {
+	sim := startSim(t)
+	nuvei, checkout := sim.sims["nuvei"], sim.sims["checkout"]
+	cfg := fmt.Sprintf(`{"router": {"default": "checkout", "rules": [{"brand": ["mastercard"], "to": ["nuvei"]}]},
+		"providers": {"nuvei": %s, "checkout": %s}}`, nuvei.Config.Settings, checkout.Config.Settings)
+	path := filepath.Join(t.TempDir(), "router.json")
+	require.NoError(t, os.WriteFile(path, []byte(cfg), 0o600))
+
+	for _, c := range []struct{ pan, provider string }{{checkout.TestCards[0].Number, "checkout"}, {"5555555555554444", "nuvei"}} {
+		r := runCmd(t, "", "payment-token", "create", "-config", path, "-card", writeCard(t, c.pan), "-q")
+		requireOK(t, r, "create through the router")
+		ref := strings.TrimSpace(r.stdout)
+		assert.True(t, strings.HasPrefix(ref, c.provider+":"), "%s goes to %s: %s", c.pan[:6], c.provider, ref)
+		r = runCmd(t, "", "payment-token", "get", "-config", path, "-json", ref)
+		requireOK(t, r, "get through the router")
+		assert.Equal(t, ref, decodeRecord(t, r).PaymentToken.ID, "the reference reads back from the provider that issued it")
+	}
+}
