@@ -69,3 +69,19 @@ func TestClientMarksUsePAN(t *testing.T) {
 		assert.Equal(t, "nuvei", te.Provider)
 	}
 }
+
+// A cryptogram refused because the network token is suspended: charge
+// with the card instead.
+func ExampleErrUsePAN() {
+	// What a Client returns for a suspended token (Checkout.com's 422
+	// token_state_invalid, Nuvei's 5300.10012).
+	var err error = &tokenize.Error{Op: tokenize.OpRequestCryptogram, Provider: "checkout",
+		Code: tokenize.FailedPrecondition, UsePAN: true}
+	if errors.Is(err, tokenize.ErrUsePAN) {
+		fmt.Println("charge with the card")
+	}
+	fmt.Println(tokenize.StateSuspended.UsePAN(), tokenize.StateActive.UsePAN())
+	// Output:
+	// charge with the card
+	// true false
+}
