@@ -70,6 +70,15 @@ func WithTimeout(d time.Duration) Option { return func(o *options) { o.timeout =
 
 // WithHTTPClient passes an *http.Client to the adapter built by Open, for
 // proxies, custom TLS roots or instrumentation. It has no effect on New.
+//
+// The adapter sends every request with a shallow copy of hc that never
+// follows a redirect (a redirect is an Internal error), so hc's own
+// CheckRedirect does not apply to it; hc is not modified, and its Transport
+// and connection pool are shared. Open refuses (InvalidArgument, Field
+// "http_client") an *http.Transport whose TLS configuration allows versions
+// below TLS 1.2 or skips certificate verification without verifying
+// otherwise; a wrapping RoundTripper (instrumentation, for example) cannot
+// be inspected and is used as it is.
 func WithHTTPClient(hc *http.Client) Option { return func(o *options) { o.httpClient = hc } }
 
 func buildOptions(opts []Option) options {

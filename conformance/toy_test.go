@@ -231,7 +231,7 @@ func (s *toySim) cryptogram(w http.ResponseWriter, r *http.Request) {
 
 // toyProvider is the adapter, written the way the real ones are.
 type toyProvider struct {
-	http    httpx.Client
+	http    *httpx.Client
 	baseURL string
 	header  http.Header
 }
@@ -244,15 +244,16 @@ func openToy(_ context.Context, settings json.RawMessage, opts tokenize.OpenOpti
 	if err := json.Unmarshal(settings, &s); err != nil {
 		return nil, tokenize.InvalidSetting("", err.Error())
 	}
-	hc := opts.HTTPClient
-	if hc == nil {
-		hc = httpx.NewHTTPClient()
+	hx, err := httpx.NewClient(opts.HTTPClient)
+	if err != nil {
+		return nil, err
 	}
+	hx.RequestIDHeader = "Request-Id"
 	h := http.Header{}
 	h.Set("Authorization", "Bearer "+s.APIKey)
 	h.Set("Content-Type", "application/json")
 	h.Set("Accept", "application/json")
-	return &toyProvider{http: httpx.Client{HTTP: hc, RequestIDHeader: "Request-Id"}, baseURL: s.BaseURL, header: h}, nil
+	return &toyProvider{http: hx, baseURL: s.BaseURL, header: h}, nil
 }
 
 func (p *toyProvider) Name() string { return toyName }

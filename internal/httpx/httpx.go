@@ -53,14 +53,9 @@ func NewHTTPClient() *http.Client {
 		IdleConnTimeout:       90 * time.Second,
 		TLSHandshakeTimeout:   10 * time.Second,
 		ExpectContinueTimeout: time.Second,
-		TLSClientConfig:       &tls.Config{MinVersion: tls.VersionTLS12},
+		TLSClientConfig:       &tls.Config{MinVersion: MinTLSVersion},
 	}
-	return &http.Client{
-		Transport: t,
-		CheckRedirect: func(*http.Request, []*http.Request) error {
-			return http.ErrUseLastResponse
-		},
-	}
+	return &http.Client{Transport: t, CheckRedirect: refuseRedirect}
 }
 
 // CheckBaseURL parses a provider base URL. It must be absolute, without
@@ -104,8 +99,8 @@ func IsLoopback(host string) bool {
 // Client performs HTTP exchanges for one adapter. It is safe for concurrent
 // use.
 type Client struct {
-	// HTTP sends the requests. It must be set: NewHTTPClient() unless the
-	// user supplied one.
+	// HTTP sends the requests. NewClient sets it; a Client built by hand
+	// must use an *http.Client that never follows redirects.
 	HTTP *http.Client
 	// MaxBodyBytes caps response bodies; DefaultMaxBodyBytes when zero.
 	MaxBodyBytes int64

@@ -108,8 +108,9 @@ func TestWire401RetryNeverReusesTheRejectedToken(t *testing.T) {
 	p.tokens.cur.Store(rejected)
 	release := make(chan struct{})
 	stale := p.tokens.group.DoChan("token", func() (any, error) { <-release; return rejected, nil })
-	mt := hc.Transport
-	hc.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
+	// The adapter sends with its own copy of hc (httpx.NewClient).
+	mt := p.http.HTTP.Transport
+	p.http.HTTP.Transport = roundTripFunc(func(r *http.Request) (*http.Response, error) {
 		resp, err := mt.RoundTrip(r)
 		if r.Header.Get("Authorization") == "Bearer at-1" {
 			// Let the retry join the stale flight, then end it.

@@ -236,11 +236,13 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 			return nil, tokenize.InvalidSetting("webhook_secrets", "must not hold an empty key")
 		}
 	}
-	if hc == nil {
-		hc = httpx.NewHTTPClient()
+	hx, err := httpx.NewClient(hc)
+	if err != nil {
+		return nil, err
 	}
+	hx.RequestIDHeader = requestIDHeader
 	p := &provider{
-		http:         &httpx.Client{HTTP: hc, RequestIDHeader: requestIDHeader},
+		http:         hx,
 		baseURL:      base,
 		tokenURL:     tokenURL,
 		clientID:     s.ClientID,

@@ -50,10 +50,14 @@ func TestSettingsDefaults(t *testing.T) {
 	assert.Equal(t, "https://auth.example/connect/token", p.tokenURL)
 	assert.Equal(t, 5*time.Second, p.timeout)
 
-	hc := &http.Client{}
+	tr := &http.Transport{}
+	hc := &http.Client{Transport: tr}
 	pp, err := open(ctx, json.RawMessage(`{"client_id":"cli_x","client_secret":"s"}`), tokenize.OpenOptions{HTTPClient: hc})
 	require.NoError(t, err)
-	assert.Same(t, hc, pp.(*provider).http.HTTP, "OpenOptions.HTTPClient is used")
+	used := pp.(*provider).http.HTTP
+	assert.Same(t, tr, used.Transport, "OpenOptions.HTTPClient's transport is used")
+	assert.NotNil(t, used.CheckRedirect, "redirects are refused")
+	assert.Nil(t, hc.CheckRedirect, "the caller's client is not modified")
 }
 
 func TestSettingsErrors(t *testing.T) {

@@ -86,7 +86,7 @@ type provider struct {
 	entity  string
 	query   string // "?processingEntityId=…", the query of every GET
 	timeout time.Duration
-	http    httpx.Client
+	http    *httpx.Client
 }
 
 func (p *provider) Name() string { return Name }

@@ -90,8 +90,9 @@ func open(raw json.RawMessage, hc *http.Client) (*provider, error) {
 		}
 		timeout = time.Duration(d)
 	}
-	if hc == nil {
-		hc = httpx.NewHTTPClient()
+	hx, err := httpx.NewClient(hc)
+	if err != nil {
+		return nil, err
 	}
 	return &provider{
 		base:    base,
@@ -99,7 +100,7 @@ func open(raw json.RawMessage, hc *http.Client) (*provider, error) {
 		entity:  s.ProcessingEntityID,
 		query:   "?" + url.Values{entityQueryKey: {s.ProcessingEntityID}}.Encode(),
 		timeout: timeout,
-		http:    httpx.Client{HTTP: hc},
+		http:    hx,
 	}, nil
 }
 
