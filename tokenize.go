@@ -30,6 +30,7 @@ type Client struct {
 	now     func() time.Time
 	timeout time.Duration
 	retry   RetryPolicy
+	obs     Observer
 }
 
 // Option configures a Client.
@@ -41,6 +42,7 @@ type options struct {
 	timeout    time.Duration
 	httpClient *http.Client
 	retry      RetryPolicy
+	observer   Observer
 }
 
 // WithLogger sets the logger for per-call debug records (operation,
@@ -114,6 +116,7 @@ func newClient(p Provider, o options) *Client {
 		now:     o.now,
 		timeout: o.timeout,
 		retry:   o.retry,
+		obs:     o.observer,
 	}
 }
 
@@ -282,6 +285,13 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 	if lg.on {
 		lg.start = c.now()
 	}
+	if c.obs != nil {
+		// The observer's context (its span) is the call's from here on:
+		// the attempts, the adapter's requests and the log record carry it.
+		if octx, obs := c.obs.ObserveCall(ctx, CallStart{Provider: c.name, Operation: op}); octx != nil {
+			ctx, lg.obs = octx, obs
+		}
+	}
 	if !c.caps.Supports(op) {
 		return zero, c.finish(ctx, op, lg, c.unsupported(op, ""), nil)
 	}
@@ -302,21 +312,25 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 	}
 	// The response bookkeeping and the context carrying it are one
 	// allocation.
-	cc := &callContext{Context: callCtx}
+	cc := &callContext{Context: callCtx, obs: lg.obs}
 	info := &cc.info
 	callCtx = cc
 	policy := c.retry
 	earlierMayHaveApplied := false
 	for attempt := 1; ; attempt++ {
-		res, err := fn(callCtx)
+		info.attempts = attempt
+		actx := lg.startAttempt(callCtx, attempt)
+		res, err := fn(actx)
 		if err == nil && isNil(res) {
 			err = &Error{Code: Internal, Message: "provider returned neither a result nor an error"}
 		}
 		if err == nil {
+			lg.endAttempt(actx, attempt, nil)
 			return res, c.finish(ctx, op, lg, nil, info)
 		}
 		e := c.classify(callCtx, err)
 		e.Attempts = attempt
+		lg.endAttempt(actx, attempt, e)
 		if e.Code == NotFound && isDelete(op) && earlierMayHaveApplied {
 			// An earlier attempt's answer was lost, and it evidently
 			// deleted the token: the caller's goal holds.
@@ -371,29 +385,32 @@ type ResponseInfo struct {
 	HTTPStatus int
 }
 
-type callInfoKey struct{}
+type callKey struct{}
 
-// callContext is the context of one call's attempts: it answers
-// callInfoKey with its own callInfo (what context.WithValue would do, in
-// one allocation instead of two) and delegates everything else.
+// callContext is the context of one call's attempts: it answers callKey
+// with itself (what context.WithValue would do, in one allocation instead
+// of two) and delegates everything else.
 type callContext struct {
 	context.Context
 	info callInfo
+	// obs observes the call; nil when it is not observed.
+	obs CallObserver
 }
 
 // Value implements context.Context.
 func (c *callContext) Value(key any) any {
-	if key == (callInfoKey{}) {
-		return &c.info
+	if key == (callKey{}) {
+		return c
 	}
 	return c.Context.Value(key)
 }
 
-// callLog is what finish needs to log a call: whether to, and when the
-// call started.
+// callLog is what finish needs to log and observe a call: whether to log,
+// when the call started, and its observer (nil when none).
 type callLog struct {
 	on    bool
 	start time.Time
+	obs   CallObserver
 }
 
 // callInfo collects what adapters report about the responses of one call.
@@ -402,20 +419,28 @@ type callInfo struct {
 	mu        sync.Mutex
 	last      ResponseInfo
 	responses int
+	// attempts is written and read by the calling goroutine only.
+	attempts int
 }
 
 // ObserveResponse lets an adapter report each HTTP response it receives
 // during a Client call, so that the Client can log the provider's request
-// id for successful calls too. It does nothing outside a Client call.
+// id for successful calls too, and the call's Observer sees every
+// exchange. It does nothing outside a Client call.
 func ObserveResponse(ctx context.Context, r ResponseInfo) {
-	info, _ := ctx.Value(callInfoKey{}).(*callInfo)
-	if info == nil {
+	cc, _ := ctx.Value(callKey{}).(*callContext)
+	if cc == nil {
 		return
 	}
+	info := &cc.info
 	info.mu.Lock()
 	info.last = r
 	info.responses++
 	info.mu.Unlock()
+	if obs := cc.observer(); obs != nil {
+		r.RequestID = scrubDigits(r.RequestID)
+		obs.Response(ctx, r)
+	}
 }
 
 // isNil reports a nil pointer result, which the contract forbids with a
@@ -474,13 +499,7 @@ func (c *Client) classify(ctx context.Context, err error) *Error {
 	e.Message = scrubDigits(e.Message)
 	e.Field = scrubDigits(e.Field)
 	e.RequestID = scrubDigits(e.RequestID)
-	if len(e.ProviderCodes) > 0 {
-		codes := make([]string, len(e.ProviderCodes))
-		for i, pc := range e.ProviderCodes {
-			codes[i] = scrubDigits(pc)
-		}
-		e.ProviderCodes = codes
-	}
+	e.ProviderCodes = scrubCodes(e.ProviderCodes)
 	return e
 }
 
@@ -509,6 +528,16 @@ func (c *Client) finish(ctx context.Context, op Operation, lg callLog, err *Erro
 			err.Provider = c.name
 		}
 		markUsePAN(op, err)
+	}
+	if lg.obs != nil {
+		var end CallEnd
+		if err != nil { // never a typed nil
+			end.Err = err
+		}
+		if info != nil {
+			end.Attempts = info.attempts
+		}
+		lg.obs.End(ctx, end)
 	}
 	if !lg.on {
 		return err

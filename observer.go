@@ -1,0 +1,232 @@
+package tokenize
+
+import (
+	"context"
+	"errors"
+)
+
+// Observer follows a Client's calls, for tracing and metrics: set one with
+// WithObserver. The module github.com/tokenize-go/tokenize/otel implements
+// it with OpenTelemetry; this package defines it with the standard library
+// alone, so importing tokenize brings in no telemetry dependency.
+//
+// A call is observed from start to end: ObserveCall when it begins (before
+// validation, so a call refused without sending is seen too), then for
+// each attempt the Client makes CallObserver.StartAttempt, what the adapter
+// reports during it (Response for every HTTP response, TokenFetch for every
+// access-token fetch) and EndAttempt, and finally End, exactly once.
+//
+// Nothing an observer is given holds a card number, CVV, DPAN, cryptogram,
+// credential or merchant reference: every error is nil or the Client's
+// classified, scrubbed *Error (read it with CodeOf and errors.As), and
+// request ids are scrubbed of card-number-like digit runs.
+// An Observer is used by concurrent calls and must be safe for that.
+type Observer interface {
+	// ObserveCall is called when a call begins. It returns the context the
+	// call carries on with, ctx itself or a context derived from it (one
+	// holding a span, say), which every attempt, the adapter and its HTTP
+	// requests inherit; and the CallObserver of this call, or nil to
+	// observe nothing more of it.
+	ObserveCall(ctx context.Context, call CallStart) (context.Context, CallObserver)
+}
+
+// CallStart describes a call that begins.
+type CallStart struct {
+	// Provider is the Client's provider name, such as "nuvei".
+	Provider string
+	// Operation is the operation called.
+	Operation Operation
+}
+
+// CallObserver follows one call, as returned by Observer.ObserveCall. The
+// Client calls StartAttempt, EndAttempt and End in order from the calling
+// goroutine; Response and TokenFetch come from the adapter, possibly from
+// goroutines of its own.
+type CallObserver interface {
+	// StartAttempt is called before each attempt (numbered from 1; an
+	// attempt above 1 is a retry), with the call's context. It returns
+	// the context the adapter receives for this attempt: ctx itself or a
+	// context derived from it.
+	StartAttempt(ctx context.Context, attempt int) context.Context
+
+	// Response is called for each HTTP response the adapter reports with
+	// ObserveResponse, with the adapter's context (derived from the one
+	// StartAttempt or TokenFetch returned).
+	Response(ctx context.Context, r ResponseInfo)
+
+	// TokenFetch is called when the adapter starts fetching an access
+	// token (ObserveTokenFetch). It returns the context for the fetch's
+	// requests, ctx itself or one derived from it, and a function the
+	// adapter calls once when the fetch ends, with nil on success (the
+	// error carries the classification, never the provider's message).
+	// One fetch may serve several concurrent calls and outlast the call
+	// that started it; it is reported to that call alone.
+	TokenFetch(ctx context.Context, f TokenFetch) (context.Context, func(error))
+
+	// EndAttempt is called when an attempt ends, with the context
+	// StartAttempt returned and the attempt's error: nil when it
+	// succeeded, else an *Error to read, not to modify nor keep (it may
+	// become the error the caller gets).
+	EndAttempt(ctx context.Context, attempt int, err error)
+
+	// End is called once when the call ends, with the context ObserveCall
+	// returned.
+	End(ctx context.Context, end CallEnd)
+}
+
+// CallEnd describes how a call ended.
+type CallEnd struct {
+	// Err is the error the call returns: nil when it succeeded, else an
+	// *Error to read during End, not to modify nor keep (the caller gets
+	// it, and may fill in more, such as its merchant reference).
+	Err error
+	// Attempts is how many attempts the Client made: 0 when it refused
+	// the call before sending anything (invalid input, an undeclared
+	// operation, a context already done).
+	Attempts int
+}
+
+// TokenFetch describes an access-token fetch an adapter starts.
+type TokenFetch struct {
+	// Reason says why the adapter needs a new token.
+	Reason TokenFetchReason
+}
+
+// TokenFetchReason says why an adapter fetches an access token.
+type TokenFetchReason uint8
+
+// The reasons for an access-token fetch. A stream of TokenRejected says
+// that the provider refuses tokens before they expire (revoked
+// credentials, several services sharing one client id, a skewed clock).
+const (
+	// TokenReasonUnknown: the adapter did not say.
+	TokenReasonUnknown TokenFetchReason = iota
+	// TokenMissing: the adapter held no token yet.
+	TokenMissing
+	// TokenExpired: the token held reached the end of its life.
+	TokenExpired
+	// TokenRejected: the provider refused the token held (HTTP 401).
+	TokenRejected
+)
+
+var tokenFetchReasons = []string{"unknown", "missing", "expired", "rejected"}
+
+// String returns "missing", "expired", "rejected" or "unknown".
+func (r TokenFetchReason) String() string {
+	if int(r) < len(tokenFetchReasons) {
+		return tokenFetchReasons[r]
+	}
+	return "unknown"
+}
+
+// WithObserver sets the observer told about every call the Client makes
+// (see Observer). By default there is none, and a call does no work for
+// one.
+func WithObserver(o Observer) Option { return func(o2 *options) { o2.observer = o } }
+
+// ObserveTokenFetch lets an adapter report an access-token fetch (OAuth
+// client credentials and the like) made during a Client call. Send the
+// token request with the returned context, so that an observer's span
+// encloses it, and call the returned function once with the fetch's
+// outcome:
+//
+//	ctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.TokenExpired})
+//	tok, err := fetch(ctx)
+//	done(err)
+//
+// The fetch is reported to the observer of the innermost observed call in
+// ctx. Outside an observed call it returns ctx and a function that does
+// nothing.
+func ObserveTokenFetch(ctx context.Context, f TokenFetch) (context.Context, func(error)) {
+	cc, _ := ctx.Value(callKey{}).(*callContext)
+	obs := cc.observer()
+	if obs == nil {
+		return ctx, noFetchEnd
+	}
+	fctx, end := obs.TokenFetch(ctx, f)
+	if fctx == nil {
+		fctx = ctx
+	}
+	if end == nil {
+		return fctx, noFetchEnd
+	}
+	return fctx, func(err error) {
+		if err == nil {
+			end(nil)
+			return
+		}
+		end(fetchError(err))
+	}
+}
+
+func noFetchEnd(error) {}
+
+// fetchError is what an observer is told of a failed token fetch: the
+// classification and the provider's identifiers, never a message (an
+// OAuth error description is free text).
+func fetchError(err error) *Error {
+	out := &Error{Code: CodeOf(err), Message: "access-token fetch failed"}
+	var e *Error
+	if errors.As(err, &e) && e != nil {
+		out.HTTPStatus = e.HTTPStatus
+		out.RequestID = scrubDigits(e.RequestID)
+		out.ProviderCodes = scrubCodes(e.ProviderCodes)
+		out.Retryable = e.Retryable
+	}
+	if out.Code == OK {
+		out.Code = Unknown
+	}
+	return out
+}
+
+// scrubCodes returns a copy of provider codes with card-number-like digit
+// runs masked.
+func scrubCodes(codes []string) []string {
+	if len(codes) == 0 {
+		return nil
+	}
+	out := make([]string, len(codes))
+	for i, pc := range codes {
+		out[i] = scrubDigits(pc)
+	}
+	return out
+}
+
+// observer returns the CallObserver of the innermost observed call: cc's
+// own, or, for a call made within another Client's call (a router's
+// providers are Clients of their own), the enclosing call's. It is nil
+// when no call is observed, cc included.
+func (cc *callContext) observer() CallObserver {
+	for cc != nil {
+		if cc.obs != nil {
+			return cc.obs
+		}
+		cc, _ = cc.Context.Value(callKey{}).(*callContext)
+	}
+	return nil
+}
+
+// startAttempt tells the call's observer, if any, that an attempt starts,
+// and returns the context for it.
+func (lg *callLog) startAttempt(ctx context.Context, attempt int) context.Context {
+	if lg.obs == nil {
+		return ctx
+	}
+	if actx := lg.obs.StartAttempt(ctx, attempt); actx != nil {
+		return actx
+	}
+	return ctx
+}
+
+// endAttempt tells the call's observer, if any, that an attempt ended.
+// err is nil or an *Error, never a typed nil.
+func (lg *callLog) endAttempt(ctx context.Context, attempt int, err *Error) {
+	if lg.obs == nil {
+		return
+	}
+	if err == nil {
+		lg.obs.EndAttempt(ctx, attempt, nil)
+		return
+	}
+	lg.obs.EndAttempt(ctx, attempt, err)
+}
