@@ -60,6 +60,9 @@ type tokenSource struct {
 	// cur is read on every call, so it is an atomic pointer rather than
 	// a mutex every concurrent caller would queue on.
 	cur atomic.Pointer[accessToken]
+	// rejected is set when the provider refused the cached token, until
+	// a new one is fetched: the reason an observer is given for the fetch.
+	rejected atomic.Bool
 
 	group singleflight.Group
 }
@@ -75,7 +78,21 @@ func (ts *tokenSource) cached() *accessToken {
 // invalidate drops the cached token if it is still the one that was
 // rejected; a token fetched since by another caller is kept.
 func (ts *tokenSource) invalidate(rejected *accessToken) {
-	ts.cur.CompareAndSwap(rejected, nil)
+	if ts.cur.CompareAndSwap(rejected, nil) {
+		ts.rejected.Store(true)
+	}
+}
+
+// fetchReason says why a token is fetched now, for the Client's observer.
+func (ts *tokenSource) fetchReason() tokenize.TokenFetchReason {
+	switch {
+	case ts.rejected.Load():
+		return tokenize.TokenRejected
+	case ts.cur.Load() != nil:
+		return tokenize.TokenExpired
+	default:
+		return tokenize.TokenMissing
+	}
 }
 
 // token returns a fresh access token, fetching one if needed. Concurrent
@@ -92,11 +109,16 @@ func (ts *tokenSource) token(ctx context.Context) (*accessToken, error) {
 		}
 		fctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), tokenFetchTimeout)
 		defer cancel()
+		// The token request is sent under the observer's context (its
+		// span), so that an instrumented transport nests under it.
+		fctx, done := tokenize.ObserveTokenFetch(fctx, tokenize.TokenFetch{Reason: ts.fetchReason()})
 		t, err := ts.fetch(fctx)
+		done(err)
 		if err != nil {
 			return nil, err
 		}
 		ts.cur.Store(t)
+		ts.rejected.Store(false)
 		return t, nil
 	})
 	select {

@@ -3,8 +3,11 @@ package checkout
 import (
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -135,3 +138,64 @@ func TestWire401RetryNeverReusesTheRejectedToken(t *testing.T) {
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
 func (f roundTripFunc) RoundTrip(r *http.Request) (*http.Response, error) { return f(r) }
+
+// fetchObserver records the access-token fetches a Client's observer is
+// told about: the reason, and the outcome's code and HTTP status.
+type fetchObserver struct {
+	mu      sync.Mutex
+	fetches []string
+}
+
+func (o *fetchObserver) ObserveCall(ctx context.Context, _ tokenize.CallStart) (context.Context, tokenize.CallObserver) {
+	return ctx, o
+}
+func (o *fetchObserver) StartAttempt(ctx context.Context, _ int) context.Context { return ctx }
+func (o *fetchObserver) Response(context.Context, tokenize.ResponseInfo)         {}
+func (o *fetchObserver) EndAttempt(context.Context, int, error)                  {}
+func (o *fetchObserver) End(context.Context, tokenize.CallEnd)                   {}
+func (o *fetchObserver) TokenFetch(ctx context.Context, f tokenize.TokenFetch) (context.Context, func(error)) {
+	return ctx, func(err error) {
+		o.mu.Lock()
+		defer o.mu.Unlock()
+		var e *tokenize.Error
+		if !errors.As(err, &e) {
+			o.fetches = append(o.fetches, fmt.Sprintf("%s %v", f.Reason, err))
+			return
+		}
+		o.fetches = append(o.fetches, fmt.Sprintf("%s %s %d", f.Reason, e.Code, e.HTTPStatus))
+	}
+}
+
+// Each access-token fetch is reported to the Client's observer with why
+// it happened: none held yet, the held one expired, the provider refused
+// it; a failed fetch with its classification.
+func TestTokenFetchObserved(t *testing.T) {
+	w, hc := newWire(t)
+	for _, tok := range []string{"at-1", "at-2", "at-3"} {
+		w.on("POST", testTokenURL, 200, `{"access_token":"`+tok+`","token_type":"Bearer","expires_in":3600}`)
+	}
+	w.on("POST", testTokenURL, 401, `{"error":"invalid_client"}`)
+	for _, status := range []int{200, 200, 401, 200} {
+		w.on("GET", testBase+"/network-tokens/nt_x", status, seed002NetworkToken)
+	}
+	p := testProvider(t, hc)
+	var now atomic.Pointer[time.Time]
+	start := time.Now()
+	now.Store(&start)
+	p.tokens.now = func() time.Time { return *now.Load() }
+	later := func() { t := now.Load().Add(2 * time.Hour); now.Store(&t) }
+	obs := &fetchObserver{}
+	c := tokenize.New(p, tokenize.WithObserver(obs), tokenize.WithRetryPolicy(tokenize.RetryPolicy{}))
+
+	_, err := c.GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	later()
+	_, err = c.GetNetworkToken(ctx, "nt_x")
+	require.NoError(t, err)
+	_, err = c.GetNetworkToken(ctx, "nt_x") // 401, then a new token
+	require.NoError(t, err)
+	later()
+	_, err = c.GetNetworkToken(ctx, "nt_x")
+	assert.Equal(t, tokenize.Unauthenticated, tokenize.CodeOf(err))
+	assert.Equal(t, []string{"missing <nil>", "expired <nil>", "rejected <nil>", "expired Unauthenticated 401"}, obs.fetches)
+}
