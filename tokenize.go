@@ -426,20 +426,28 @@ type callInfo struct {
 // ObserveResponse lets an adapter report each HTTP response it receives
 // during a Client call, so that the Client can log the provider's request
 // id for successful calls too, and the call's Observer sees every
-// exchange. It does nothing outside a Client call.
+// exchange. It does nothing outside a Client call. A Client called from
+// inside a Provider (a router's) reports the response to the enclosing
+// Client's call too, whose context it was called with.
 func ObserveResponse(ctx context.Context, r ResponseInfo) {
-	cc, _ := ctx.Value(callKey{}).(*callContext)
-	if cc == nil {
-		return
-	}
-	info := &cc.info
-	info.mu.Lock()
-	info.last = r
-	info.responses++
-	info.mu.Unlock()
-	if obs := cc.observer(); obs != nil {
-		r.RequestID = scrubDigits(r.RequestID)
-		obs.Response(ctx, r)
+	for observed := false; ; observed = true {
+		cc, _ := ctx.Value(callKey{}).(*callContext)
+		if cc == nil {
+			return
+		}
+		info := &cc.info
+		info.mu.Lock()
+		info.last = r
+		info.responses++
+		info.mu.Unlock()
+		// The innermost call's observer (its own, or the enclosing
+		// call's it inherits) sees the exchange, once.
+		if obs := cc.observer(); obs != nil && !observed {
+			o := r
+			o.RequestID = scrubDigits(o.RequestID)
+			obs.Response(ctx, o)
+		}
+		ctx = cc.Context
 	}
 }
 

@@ -1,9 +1,12 @@
 package router_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"testing"
 	"time"
 
@@ -410,4 +413,20 @@ func TestRouterPrintsNoSettings(t *testing.T) {
 		assert.NotContains(t, out, secret)
 	}
 	assert.Contains(t, out, "checkout")
+}
+
+// The Client around the router logs each call once, with the provider's
+// request id and the HTTP exchanges the provider's own Client made.
+func TestOuterLogSeesTheProvidersResponses(t *testing.T) {
+	s := startSims(t)
+	var buf bytes.Buffer
+	c, _ := s.open(t, rulesRouting, tokenize.WithLogger(slog.New(slog.NewJSONHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))))
+	_, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: card(checkoutsim.MastercardPAN)})
+	require.NoError(t, err)
+	var rec map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &rec), buf.String())
+	assert.Equal(t, tokenize.RouterName, rec["provider"])
+	assert.GreaterOrEqual(t, rec["http_requests"], float64(1), "the responses Checkout.com's Client observed")
+	assert.NotEmpty(t, rec["request_id"], "Checkout.com's request id")
+	assert.NotContains(t, buf.String(), checkoutsim.MastercardPAN)
 }
