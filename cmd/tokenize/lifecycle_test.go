@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/tokenize-go/tokenize"
 )
 
 // writeCard writes a -card file for number and returns its path.
@@ -151,5 +153,25 @@ func TestRouterConfiguration(t *testing.T) {
 		r = runCmd(t, "", "payment-token", "get", "-config", path, "-json", ref)
 		requireOK(t, r, "get through the router")
 		assert.Equal(t, ref, decodeRecord(t, r).PaymentToken.ID, "the reference reads back from the provider that issued it")
+	}
+}
+
+// Every adapter in providers/ is usable from the command, and every
+// simulator beside one is served by tokenize sim: a new provider fails
+// here until its blank import (client.go) and its line in the table
+// (simulators.go) are added.
+func TestEveryProviderIsServed(t *testing.T) {
+	dirs, err := os.ReadDir(filepath.Join("..", "..", "providers"))
+	require.NoError(t, err)
+	registered := tokenize.Providers()
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		name := d.Name()
+		assert.Contains(t, registered, name, `blank-import github.com/tokenize-go/tokenize/providers/%s in cmd/tokenize/client.go`, name)
+		if _, err := os.Stat(filepath.Join("..", "..", "providers", name, name+"sim")); err == nil {
+			assert.Contains(t, simulatorNames(), name, `add entry(%q, %ssim.New, %ssim.WithSeed, %ssim.TestCards) to cmd/tokenize/simulators.go`, name, name, name, name)
+		}
 	}
 }
