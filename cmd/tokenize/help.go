@@ -48,7 +48,7 @@ func printOverview(w io.Writer) {
 	pre(w, overviewExamples)
 }
 
-const overviewDescription = `"tokenize sim" serves the Nuvei and Checkout.com simulators over HTTP, so that programs in any language can run against them, and prints the base URLs, credentials and test cards a client needs. Each simulator has a control API under /_sim/ that changes network tokens, injects faults and reads counters.
+const overviewDescription = `"tokenize sim" serves the providers' simulators over HTTP, so that programs in any language can run against them, and prints the base URLs, credentials and test cards a client needs. Each simulator has a control API under /_sim/ that changes network tokens, injects faults and reads counters.
 
 The other commands call one operation of the tokenize library through the provider named in a configuration file (-config, or the TOKENIZE_CONFIG environment variable; the format of tokenize.LoadConfig, with ${NAME} references expanded from the environment). They print masked values for people and, with -json, one JSON object per line for scripts.
 

@@ -2,7 +2,7 @@
 // one tokenize operation against a real configuration, without writing a
 // program.
 //
-//	tokenize sim                                   # Nuvei and Checkout.com simulators on loopback
+//	tokenize sim                                   # every provider's simulator on loopback
 //	tokenize payment-token create -config tokenize.json -card card.json
 //	tokenize network-token provision -config tokenize.json -payment-token src_…
 //	tokenize cryptogram -config tokenize.json -type ecom nt_…

@@ -34,7 +34,7 @@ var simCommand = &command{
 
 The simulators behave like the documented APIs: authentication, validation, error bodies, state kept in memory for as long as the command runs. Any client can use them: the tokenize library (point a configuration at them, or use the files -config-dir writes), the providers' official SDKs (set their base URL and the printed credentials), curl.
 
-With -addr HOST:0 (the default) each simulator gets a free port. With a fixed port and several simulators, they take consecutive ports in the order nuvei, checkout.
+With -addr HOST:0 (the default) each simulator gets a free port. With a fixed port and several simulators, they take consecutive ports in the order ` + strings.Join(simulatorNames(), ", ") + `.
 
 Each simulator has a control API under /_sim/ on its own port, a path no real endpoint uses, for tests in any language: change a network token's state, expiry or card as the scheme would, arm any fault of the fault matrix for the next N requests or for a path, read the request counters, reset all state, and, for a provider that pushes events (Checkout.com), register a webhook receiver and make deliveries duplicate or arrive out of order. GET /_sim/ lists its routes; README shows each with curl. By default (-control loopback) it answers only clients on the same machine, that is requests arriving on a loopback address, however -addr is set; -control open lets in every client that can reach the port, -control off no one.
 
