@@ -47,6 +47,7 @@ func bothHarness() conformance.Harness {
 				Secrets:        s.secrets(),
 				Sim:            s,
 				Issuer:         s,
+				Webhooks:       s,
 				NewTemporaryToken: func(_ testing.TB, card tokenize.Card) tokenize.Secret {
 					return tokenize.Secret(s.nuvei.CreateTemporaryToken(card))
 				},

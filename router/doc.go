@@ -79,7 +79,8 @@
 // and are not retried. Ask ProviderCapabilities for what a given token's
 // provider supports.
 //
-// Webhooks are not routed: mount each provider's own Client's
-// WebhookHandler; the events' tokens' Ref gives the reference this router
-// uses.
+// Webhooks are declared when some held provider pushes them: the Client's
+// one WebhookHandler verifies each delivery against every such provider's
+// secrets in turn (see Router.ParseWebhook), and the events' tokens carry
+// the router's ids.
 package router

@@ -153,3 +153,13 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// The webhook controls are Checkout.com's: Nuvei pushes nothing.
+func (s *sims) SendWebhooksTo(url string)              { s.checkout.SendWebhooksTo(url) }
+func (s *sims) DuplicateWebhooks(on bool)              { s.checkout.DuplicateWebhooks(on) }
+func (s *sims) HoldWebhooks()                          { s.checkout.HoldWebhooks() }
+func (s *sims) ReleaseWebhooks(newestFirst bool)       { s.checkout.ReleaseWebhooks(newestFirst) }
+func (s *sims) WaitWebhooks(ctx context.Context) error { return s.checkout.WaitWebhooks(ctx) }
+func (s *sims) WebhookAttempts() int64                 { return s.checkout.WebhookAttempts() }
+
+var _ conformance.WebhookSender = (*sims)(nil)

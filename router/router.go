@@ -182,6 +182,7 @@ func (r *Router) capabilities() tokenize.Capabilities {
 		// whose own idempotency holds (and its errors say so); one from a
 		// card is routed and never retried where it may have taken effect.
 		c.ProvisionIsIdempotent = c.ProvisionIsIdempotent || canProvision && mc.ProvisionFromPaymentToken && mc.ProvisionIsIdempotent
+		c.Webhooks = c.Webhooks || mc.Webhooks
 		if !m.target {
 			continue
 		}
