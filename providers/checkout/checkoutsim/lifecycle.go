@@ -181,7 +181,7 @@ func (s *Simulator) update(id string, u simkit.TokenUpdate) error {
 	if u.CardExpiryMonth != 0 {
 		nt.cardMonth, nt.cardYear = u.CardExpiryMonth, u.CardExpiryYear
 	}
-	nt.modified = s.now().UTC()
+	s.touchLocked(nt)
 	event := s.webhookEventLocked(nt)
 	s.mu.Unlock()
 	s.webhooks.Send(event)
@@ -217,4 +217,17 @@ func (s *Simulator) webhookEventLocked(nt *networkToken) []byte {
 		"_links": map[string]any{"self": map[string]string{"href": eventLinkBase + id}},
 	})
 	return b
+}
+
+// touchLocked records a change to nt now. The time only moves forward, by
+// at least the millisecond GET's modified_on shows: two changes within one
+// millisecond would otherwise carry the same time, and a receiver applying
+// events only when newer (tokenize's NetworkTokenEvent.Apply) would drop
+// the second. s.mu must be held.
+func (s *Simulator) touchLocked(nt *networkToken) {
+	now := s.now().UTC().Truncate(time.Millisecond)
+	if !now.After(nt.modified) {
+		now = nt.modified.Truncate(time.Millisecond).Add(time.Millisecond)
+	}
+	nt.modified = now
 }

@@ -147,7 +147,8 @@ func (s *Simulator) deleteNetworkToken(w http.ResponseWriter, r *http.Request) {
 			invalid(w, codes...)
 			return
 		}
-		nt.state, nt.modified = DeletedState.String(), s.now().UTC()
+		nt.state = DeletedState.String()
+		s.touchLocked(nt)
 		event = s.webhookEventLocked(nt)
 		w.WriteHeader(http.StatusNoContent)
 	})
