@@ -133,7 +133,7 @@ func (e *NetworkTokenEvent) SetProviderPayload(body []byte, sensitiveKeys ...str
 	for _, k := range sensitiveKeys {
 		keys[k] = true
 	}
-	e.payload = append([]byte(nil), redact.Body(body, keys)...)
+	e.payload = append([]byte(nil), redact.Body(body, keys, nil)...)
 }
 
 // Format prints the event with the token's DPAN masked and without the

@@ -105,8 +105,16 @@ type Client struct {
 	// MaxBodyBytes caps response bodies; DefaultMaxBodyBytes when zero.
 	MaxBodyBytes int64
 	// RequestIDHeader is the response header carrying the provider's
-	// request id, if the provider has one.
+	// request id, if the provider has one. A value holding a credential
+	// is dropped.
 	RequestIDHeader string
+	// Secrets are the credentials the adapter holds or obtains: its API
+	// keys, client id and secret, public, secret and webhook keys from
+	// the settings (Add), and every access token as it arrives
+	// (AddShortLived). Whatever a provider echoes of them is removed from
+	// kept bodies (KeptBody), from the text adapters copy into errors
+	// (Response.Scrub) and from request ids.
+	Secrets redact.Secrets
 }
 
 // Request is one HTTP request. Body is sent from a fresh reader on every
@@ -137,13 +145,33 @@ type Response struct {
 	// Sensitive echoes the request's secret values, for redacting a kept
 	// body (KeptBody).
 	Sensitive []string
+
+	secrets *redact.Secrets // the Client's credentials
 }
 
-// KeptBody returns the body fit to keep in Error.ProviderBody: the values
-// of keys (the provider's sensitive wire fields) and the request's own
-// sensitive values redacted, and card numbers masked (redact.Body).
+// KeptBody returns the body fit to keep in Error.ProviderBody: the
+// adapter's credentials removed in every encoding redact.Secrets knows,
+// the values of keys (the provider's sensitive wire fields) and the
+// request's own sensitive values redacted, and card numbers masked
+// (redact.Body).
 func (r *Response) KeptBody(keys map[string]bool) []byte {
-	return redact.Body(r.Body, keys, r.Sensitive...)
+	return redact.Body(r.Body, keys, r.secrets, r.Sensitive...)
+}
+
+// Scrub returns provider-supplied text (an error reason, a code, a request
+// id from the body) fit to copy into an error: the adapter's credentials,
+// the request's sensitive values and card numbers removed, in that order,
+// so that no masking splits a credential before it is found. Every string
+// an adapter copies from a response into a *tokenize.Error goes through
+// it, before any truncation.
+func (r *Response) Scrub(s string) string {
+	s = r.secrets.Scrub(s)
+	for _, v := range r.Sensitive {
+		if v != "" {
+			s = strings.ReplaceAll(s, v, redact.Redacted)
+		}
+	}
+	return redact.CardNumbers(s)
 }
 
 // Format prints the method, the URL and the body's size, never the
@@ -202,9 +230,14 @@ func (c *Client) Do(ctx context.Context, r Request) (*Response, error) {
 	if limit <= 0 {
 		limit = DefaultMaxBodyBytes
 	}
-	out := &Response{Status: resp.StatusCode, Header: resp.Header, Idempotent: r.Idempotent, Sensitive: r.Sensitive}
+	out := &Response{Status: resp.StatusCode, Header: resp.Header, Idempotent: r.Idempotent, Sensitive: r.Sensitive,
+		secrets: &c.Secrets}
 	if c.RequestIDHeader != "" {
-		out.RequestID = resp.Header.Get(c.RequestIDHeader)
+		// Reported to the Client (and so logged) before any adapter looks
+		// at it: a request id that echoes a credential is no request id.
+		if id := resp.Header.Get(c.RequestIDHeader); !c.Secrets.Contains(id) {
+			out.RequestID = id
+		}
 	}
 	tokenize.ObserveResponse(ctx, tokenize.ResponseInfo{RequestID: out.RequestID, HTTPStatus: resp.StatusCode})
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"encoding/base64"
 	"io"
 	"net"
 	"net/http"
@@ -205,4 +206,45 @@ func TestCheckTLSInspectsAnAlteredDefaultTransport(t *testing.T) {
 	var te *tokenize.Error
 	require.ErrorAs(t, err, &te)
 	assert.Equal(t, FieldHTTPClient, te.Field)
+}
+
+// A request id that echoes a credential is dropped before it is reported
+// to the Client (which logs it) or to the adapter.
+func TestDoDropsARequestIDHoldingACredential(t *testing.T) {
+	const key = "supersecretapikey"
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("X-Request-Id", "req-"+r.Header.Get("X-Api-Key"))
+		w.WriteHeader(http.StatusBadRequest)
+	})
+	c := newClient(t)
+	c.Secrets.Add(key)
+	resp, err := c.Do(context.Background(), Request{Method: http.MethodGet, URL: srv.URL, Header: http.Header{"X-Api-Key": {key}}})
+	require.NoError(t, err)
+	assert.Empty(t, resp.RequestID)
+
+	resp, err = newClient(t).Do(context.Background(), Request{Method: http.MethodGet, URL: srv.URL, Header: http.Header{"X-Api-Key": {"other"}}})
+	require.NoError(t, err)
+	assert.Equal(t, "req-other", resp.RequestID, "an ordinary request id is kept")
+}
+
+// Response.Scrub and KeptBody remove the Client's credentials first, then
+// the request's values, then card numbers: a credential holding a
+// card-number-like run is not split by the masking.
+func TestResponseScrubRemovesCredentialsFirst(t *testing.T) {
+	const key = "key-4111111111111111-tail"
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		basic := r.Header.Get("Authorization")
+		w.Header().Set("Content-Type", "text/plain")
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, "bad key "+key+", auth "+basic+", cvv 9180, card 5555555555554444")
+	})
+	c := newClient(t)
+	c.Secrets.Add("cli_client", key)
+	auth := "Basic " + base64.StdEncoding.EncodeToString([]byte("cli_client:"+key))
+	resp, err := c.Do(context.Background(), Request{Method: http.MethodPost, URL: srv.URL, Body: []byte("x"),
+		Header: http.Header{"Authorization": {auth}}, Sensitive: []string{"9180"}})
+	require.NoError(t, err)
+	for _, out := range []string{resp.Scrub(string(resp.Body)), string(resp.KeptBody(nil))} {
+		assert.Equal(t, "bad key [REDACTED], auth Basic [REDACTED], cvv [REDACTED], card 555555******4444", out)
+	}
 }

@@ -8,12 +8,16 @@ import (
 
 // Body returns a copy of a provider's error body fit to keep for
 // tokenize.Error.ProviderBody, which callers may log. A JSON body is
-// re-encoded with the values of keys replaced (at any depth) and card
-// numbers inside other strings masked; any other body (HTML, text,
-// truncated JSON) has its card-number-like digit runs masked. In either,
-// every occurrence of one of values (the request's own sensitive values, a
-// CVV say, too short to look like a card number) is then replaced.
-func Body(body []byte, keys map[string]bool, values ...string) []byte {
+// re-encoded with the values of keys replaced (at any depth), and
+// credentials (secrets, which may be nil) and card numbers removed from
+// every other string, key and number, however the JSON escaped them; any
+// other body (HTML, text, truncated JSON) has credentials removed in every
+// form Secrets knows, then card-number-like digit runs masked. Credentials
+// always go first, so that no masking can split one and let its pieces
+// through. In either, every occurrence of one of
+// values (the request's own sensitive values, a CVV say, too short to look
+// like a card number) is then replaced.
+func Body(body []byte, keys map[string]bool, secrets *Secrets, values ...string) []byte {
 	if len(body) == 0 {
 		return body
 	}
@@ -22,12 +26,14 @@ func Body(body []byte, keys map[string]bool, values ...string) []byte {
 	dec.UseNumber()
 	var v any
 	if dec.Decode(&v) == nil && !dec.More() {
-		if b, err := json.Marshal(redactJSON(v, keys)); err == nil {
-			out = b
+		if b, err := json.Marshal(redactJSON(v, keys, secrets)); err == nil {
+			// Re-encoding cannot form a credential that no decoded string
+			// held, but escaping could change one's spelling: look again.
+			out = []byte(secrets.Scrub(string(b)))
 		}
 	}
 	if out == nil {
-		out = []byte(CardNumbers(string(body)))
+		out = []byte(CardNumbers(secrets.Scrub(string(body))))
 	}
 	for _, s := range values {
 		if s != "" && bytes.Contains(out, []byte(s)) {
@@ -37,7 +43,7 @@ func Body(body []byte, keys map[string]bool, values ...string) []byte {
 	return out
 }
 
-func redactJSON(v any, keys map[string]bool) any {
+func redactJSON(v any, keys map[string]bool, secrets *Secrets) any {
 	switch t := v.(type) {
 	case map[string]any:
 		out := make(map[string]any, len(t))
@@ -46,22 +52,22 @@ func redactJSON(v any, keys map[string]bool) any {
 			case keys[k] && x != nil:
 				x = Redacted
 			default:
-				x = redactJSON(x, keys)
+				x = redactJSON(x, keys, secrets)
 			}
 			// A key can carry a card number too; should two keys mask
 			// to the same text, the later one wins, which only loses
 			// data that could not have been shown anyway.
-			out[CardNumbers(k)] = x
+			out[CardNumbers(secrets.Scrub(k))] = x
 		}
 		return out
 	case []any:
 		for i, x := range t {
-			t[i] = redactJSON(x, keys)
+			t[i] = redactJSON(x, keys, secrets)
 		}
 	case string:
-		return CardNumbers(t)
+		return CardNumbers(secrets.Scrub(t))
 	case json.Number:
-		if len(strings.TrimLeft(string(t), "-")) >= MinCardDigits {
+		if len(strings.TrimLeft(string(t), "-")) >= MinCardDigits || secrets.Contains(string(t)) {
 			return Redacted
 		}
 	}

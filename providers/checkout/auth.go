@@ -172,8 +172,12 @@ func (ts *tokenSource) fetch(ctx context.Context) (*accessToken, error) {
 		life = time.Duration(min(w.ExpiresIn, int64(maxTokenLifetime/time.Second))) * time.Second
 	}
 	margin := min(refreshMargin, life/2)
+	// Known before anything else is read from the answer, and before any
+	// request carries it: whatever echoes it from now on loses it.
+	p.http.Secrets.AddShortLived(w.AccessToken)
 	t := newAccessToken(w.AccessToken, start.Add(life-margin))
-	t.scopes = w.Scope
+	// The scopes end up in error messages (a 403 names them).
+	t.scopes = scrubbedCodes(resp, w.Scope)
 	return t, nil
 }
 

@@ -241,6 +241,10 @@ func newProvider(s Settings, hc *http.Client) (*provider, error) {
 		return nil, err
 	}
 	hx.RequestIDHeader = requestIDHeader
+	hx.Secrets.Add(s.ClientID, s.ClientSecret.Reveal(), s.PublicKey.Reveal(), s.SecretKey.Reveal())
+	for _, k := range s.WebhookSecrets {
+		hx.Secrets.Add(k.Reveal())
+	}
 	p := &provider{
 		http:         hx,
 		baseURL:      base,

@@ -95,7 +95,8 @@ var sensitiveKeys = map[string]bool{
 // apiError classifies a non-2xx answer of the Checkout.com API: the status
 // decides the Code (httpx.StatusError), the error body adds every code in
 // order, the Field and the request id; a few codes refine the Code. The
-// request's sensitive values are redacted from the kept ProviderBody.
+// adapter's credentials and the request's sensitive values are removed
+// from the kept ProviderBody and from every string copied from the body.
 func apiError(resp *httpx.Response) *tokenize.Error {
 	e := httpx.StatusError(resp)
 	e.RequestID = safeID(e.RequestID)
@@ -105,13 +106,13 @@ func apiError(resp *httpx.Response) *tokenize.Error {
 	var b errorBody
 	body := bytes.TrimSpace(resp.Body)
 	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &b) == nil {
-		e.ProviderCodes = safeCodes(b.ErrorCodes)
-		errorType := safeCode(b.ErrorType)
+		e.ProviderCodes = scrubbedCodes(resp, b.ErrorCodes)
+		errorType := safeCode(resp.Scrub(b.ErrorType))
 		if len(e.ProviderCodes) == 0 && errorType != "" {
 			e.ProviderCodes = []string{errorType}
 		}
 		if e.RequestID == "" {
-			e.RequestID = safeID(b.RequestID)
+			e.RequestID = safeID(resp.Scrub(b.RequestID))
 		}
 		if errorType != "" {
 			e.Message = errorType
@@ -139,6 +140,12 @@ func apiError(resp *httpx.Response) *tokenize.Error {
 	return e
 }
 
+// oauthSensitiveKeys are the OAuth fields whose values a kept token
+// endpoint answer must not show (RFC 6749 §4.4, §5.1).
+var oauthSensitiveKeys = map[string]bool{
+	"access_token": true, "refresh_token": true, "id_token": true, "client_secret": true, "client_assertion": true,
+}
+
 // oauthErrorBody is the OAuth 2.0 token endpoint's error (RFC 6749 §5.2).
 type oauthErrorBody struct {
 	Error string `json:"error"`
@@ -150,12 +157,14 @@ func oauthError(resp *httpx.Response) *tokenize.Error {
 	e := httpx.StatusError(resp)
 	e.RequestID = safeID(e.RequestID)
 	if len(resp.Body) > 0 {
-		e.SetProviderBody(resp.Body)
+		// The request carried the client id and secret (Basic): an
+		// answer echoing them keeps neither.
+		e.SetProviderBody(resp.KeptBody(oauthSensitiveKeys))
 	}
 	var b oauthErrorBody
 	body := bytes.TrimSpace(resp.Body)
-	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &b) == nil && safeCode(b.Error) != "" {
-		e.ProviderCodes = []string{safeCode(b.Error)}
+	if len(body) > 0 && body[0] == '{' && json.Unmarshal(body, &b) == nil {
+		e.ProviderCodes = scrubbedCodes(resp, []string{b.Error})
 	}
 	if resp.Status >= 500 || resp.Status == http.StatusTooManyRequests {
 		return e
@@ -200,6 +209,19 @@ const (
 	maxCodeDigit = 2  // a longer digit run in a code is echoed data, not a code
 	maxIDDigits  = 11 // a request id never holds a card-number-length digit run
 )
+
+// scrubbedCodes keeps the well-formed codes among codes, which resp
+// carried, once the adapter's credentials are removed from them: a code
+// that held one is dropped.
+func scrubbedCodes(resp *httpx.Response, codes []string) []string {
+	var out []string
+	for _, c := range codes {
+		if c = safeCode(resp.Scrub(c)); c != "" {
+			out = append(out, c)
+		}
+	}
+	return out
+}
 
 // safeCodes keeps the well-formed codes, in order.
 func safeCodes(codes []string) []string {

@@ -1,12 +1,18 @@
 package checkout_test
 
 import (
+	"bytes"
 	"context"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
+	"html"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -84,4 +90,109 @@ func TestOpenRefusesWeakTLS(t *testing.T) {
 		assert.Equal(t, "http_client", te.Field)
 		assert.Contains(t, te.Error(), why)
 	}
+}
+
+var hostileCard = tokenize.Card{Number: "4242424242424242", ExpiryMonth: 12, ExpiryYear: 2031, CVV: "9180"}
+
+// hostileCredentials are every credential of hostileConfig, and the access
+// token the hostile server hands out.
+var hostileCredentials = []string{"cli_hostile", hostileSecret, "pk_sbox_supersecretpublickey", hostileAccessToken}
+
+// echo is a request as a hostile server repeats it: headers and body.
+func echo(r *http.Request) string {
+	b, _ := io.ReadAll(r.Body)
+	var sb strings.Builder
+	_ = r.Header.Write(&sb)
+	return sb.String() + "\n" + string(b)
+}
+
+// TestEchoedCredentialsNeverReachAnError: whatever the token endpoint or
+// the API echoes (the Basic credential, the bearer access token, the
+// public key), in the body, the error codes, the request id or the
+// granted scopes, no credential reaches the error, its kept body or the
+// debug log.
+func TestEchoedCredentialsNeverReachAnError(t *testing.T) {
+	jsonText := func(s string) string { b, _ := json.Marshal(s); return string(b) }
+	cases := []struct {
+		name    string
+		handler func(w http.ResponseWriter, r *http.Request)
+		call    func(c *tokenize.Client) error
+	}{
+		{"TokenEndpoint401", func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(http.StatusUnauthorized)
+			_, _ = io.WriteString(w, `{"error":`+jsonText(r.Header.Get("Authorization"))+`,"echo":`+jsonText(echo(r))+`}`)
+		}, getNetworkToken},
+		{"TokenEndpointHTML", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/html")
+			w.WriteHeader(http.StatusBadRequest)
+			_, _ = io.WriteString(w, "<pre>"+html.EscapeString(echo(r))+"</pre>")
+		}, getNetworkToken},
+		{"API400", withToken(func(w http.ResponseWriter, r *http.Request) {
+			auth := strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")
+			w.Header().Set("Cko-Request-Id", auth)
+			w.WriteHeader(http.StatusUnprocessableEntity)
+			_, _ = io.WriteString(w, `{"request_id":`+jsonText(auth)+`,"error_type":`+jsonText(auth)+
+				`,"error_codes":[`+jsonText(hostileSecret)+`,"card_number_invalid"],"echo":`+jsonText(echo(r))+`}`)
+		}), createCard},
+		{"API500Text", withToken(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/plain")
+			w.WriteHeader(http.StatusInternalServerError)
+			_, _ = io.WriteString(w, echo(r))
+		}), getNetworkToken},
+		{"ScopesEchoCredentials403", func(w http.ResponseWriter, r *http.Request) {
+			if r.URL.Path == "/connect/token" {
+				_, _ = io.WriteString(w, `{"access_token":"`+hostileAccessToken+`","token_type":"Bearer","expires_in":3600,"scope":"vault:network-tokens `+hostileSecret+` `+hostileAccessToken+`"}`)
+				return
+			}
+			w.WriteHeader(http.StatusForbidden)
+		}, getNetworkToken},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(tc.handler))
+			t.Cleanup(srv.Close)
+			var logs bytes.Buffer
+			c, err := tokenize.Open(context.Background(), hostileConfig(t, srv.URL),
+				tokenize.WithLogger(slog.New(slog.NewJSONHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))),
+				tokenize.WithRetryPolicy(tokenize.RetryPolicy{}))
+			require.NoError(t, err)
+			err = tc.call(c)
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			js, _ := json.Marshal(te)
+			out := fmt.Sprintf("%v|%+v|%#v|%q|", err, err, err, err) + string(te.ProviderBody()) + string(js) + logs.String()
+			for _, leak := range append(hostileCredentials, hostileCard.Number.Reveal(), "supersecret", "9180") {
+				assert.NotContains(t, out, leak)
+			}
+			assert.NotContains(t, out, basicOf(), "the Basic credential")
+		})
+	}
+}
+
+func basicOf() string {
+	return base64.StdEncoding.EncodeToString([]byte("cli_hostile:" + hostileSecret))
+}
+
+// withToken answers the token endpoint with hostileAccessToken and every
+// other request with h.
+func withToken(h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/connect/token" {
+			w.Header().Set("Content-Type", "application/json")
+			_, _ = io.WriteString(w, `{"access_token":"`+hostileAccessToken+`","token_type":"Bearer","expires_in":3600}`)
+			return
+		}
+		h(w, r)
+	}
+}
+
+func getNetworkToken(c *tokenize.Client) error {
+	_, err := c.GetNetworkToken(context.Background(), "nt_aaaaaaaaaaaaaaaaaaaaaaaaaa")
+	return err
+}
+
+func createCard(c *tokenize.Client) error {
+	card := hostileCard
+	_, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: &card})
+	return err
 }

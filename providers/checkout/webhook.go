@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/tokenize-go/tokenize"
+	"github.com/tokenize-go/tokenize/internal/redact"
 )
 
 // SignatureHeader is the header carrying a webhook's signature: the hex
@@ -65,7 +66,7 @@ func (p *provider) ParseWebhook(header http.Header, body []byte) ([]*tokenize.Ne
 	if !signedByAny(header.Get(SignatureHeader), body, p.webhookSecrets) {
 		return nil, &tokenize.Error{Code: tokenize.Unauthenticated, Message: "webhook signature (" + SignatureHeader + ") is missing or does not match"}
 	}
-	ev, err := parseNetworkTokenUpdate(body)
+	ev, err := parseNetworkTokenUpdate(body, &p.http.Secrets)
 	if err != nil || ev == nil {
 		return nil, err
 	}
@@ -92,7 +93,8 @@ func signedByAny(signature string, body []byte, secrets []tokenize.Secret) bool 
 
 // parseNetworkTokenUpdate decodes a verified body: nil, nil for an event of
 // another type; InvalidArgument for anything that is not a valid event.
-func parseNetworkTokenUpdate(body []byte) (*tokenize.NetworkTokenEvent, error) {
+// The payload the event keeps has the adapter's credentials removed.
+func parseNetworkTokenUpdate(body []byte, credentials *redact.Secrets) (*tokenize.NetworkTokenEvent, error) {
 	bad := func(why string) error {
 		return &tokenize.Error{Code: tokenize.InvalidArgument, Message: "webhook: " + why}
 	}
@@ -141,7 +143,7 @@ func parseNetworkTokenUpdate(body []byte) (*tokenize.NetworkTokenEvent, error) {
 		kind = tokenize.EventDeleted
 	}
 	out := &tokenize.NetworkTokenEvent{Provider: Name, ID: ev.ID, OccurredAt: at, Kind: kind, Token: nt, ProviderType: ev.Type}
-	out.SetProviderPayload(body, payloadKeys...)
+	out.SetProviderPayload([]byte(credentials.Scrub(string(body))), payloadKeys...)
 	return out, nil
 }
 

@@ -36,7 +36,9 @@ func classify(resp *httpx.Response, env *envelope) *tokenize.Error {
 	nuveiError := false
 	if env != nil && env.Result != nil {
 		if w := env.Result.Errors; w != nil {
-			we = &wireError{Code: cleanCode(w.Code), Reason: w.Reason}
+			// Scrubbed before anything else looks at them (scrubReason
+			// truncates, which could cut an echoed credential in two).
+			we = &wireError{Code: cleanCode(resp.Scrub(w.Code)), Reason: resp.Scrub(w.Reason)}
 		}
 		nuveiError = strings.EqualFold(env.Result.Status, statusError)
 	}

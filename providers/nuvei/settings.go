@@ -94,6 +94,7 @@ func open(raw json.RawMessage, hc *http.Client) (*provider, error) {
 	if err != nil {
 		return nil, err
 	}
+	hx.Secrets.Add(s.APIKey.Reveal())
 	return &provider{
 		base:    base,
 		key:     s.APIKey,
