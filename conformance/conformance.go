@@ -18,8 +18,11 @@
 // is sent, unknown ids are NotFound, bad credentials are Unauthenticated,
 // cancellation is prompt, every network and server fault is classified with
 // the right Code, Retryable and OutcomeUnknown and retried exactly as the
-// retry policy says (a create is never sent twice), a Client is safe for
-// concurrent use and keeps working after any fault, network-token changes
+// retry policy says (a create is never sent twice), a redirect of any kind
+// sends nothing elsewhere, whatever *http.Client the caller passed, and a
+// server echoing the whole request lets no card value or credential out, a
+// Client is safe for concurrent use and keeps working after any fault,
+// network-token changes
 // (suspend, reactivate, new expiry, reissued card, delete) reach the caller
 // as the right neutral event by sync and, for providers declaring
 // webhooks, by a verified webhook that survives duplicates, reordering and
@@ -81,6 +84,7 @@ func Run(t *testing.T, h Harness) {
 	})
 	t.Run("Concurrency", func(t *testing.T) { testConcurrency(t, h) })
 	t.Run("Faults", func(t *testing.T) { testFaults(t, h) })
+	t.Run("Hostile", func(t *testing.T) { testHostile(t, h) })
 	t.Run("Lifecycle", func(t *testing.T) { testTokenLifecycle(t, h) })
 	t.Run("PANFallback", func(t *testing.T) { testPANFallback(t, h) })
 }

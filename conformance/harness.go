@@ -28,6 +28,12 @@ type Harness struct {
 	// Live reports a real sandbox: cases that need simulator control are
 	// skipped and timing bounds are relaxed.
 	Live bool
+
+	// RequestIDHeader names the response header carrying the provider's
+	// request id, if it has one (Checkout.com: Cko-Request-Id). Optional:
+	// the hostile-server cases fill it, besides Request-Id and
+	// X-Request-Id, with echoed credentials.
+	RequestIDHeader string
 }
 
 // Env is one test's view of the provider.

@@ -3,6 +3,8 @@ package conformance
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -75,12 +77,18 @@ func (r *recorder) card(c tokenize.Card) {
 	r.sensitive("CVV", c.CVV.Reveal())
 }
 
-// err records an error in every form a caller might print or log it.
+// err records an error in every form a caller might print or log it: every
+// fmt verb, JSON, slog, and the provider body it kept.
 func (r *recorder) err(err error) {
 	if err == nil {
 		return
 	}
 	s := fmt.Sprintf("%v\n%+v\n%#v\n%s\n%q\n", err, err, err, err, err)
+	var te *tokenize.Error
+	if errors.As(err, &te) {
+		js, _ := json.Marshal(te)
+		s += string(js) + "\n" + string(te.ProviderBody()) + "\n"
+	}
 	r.mu.Lock()
 	r.out.WriteString(s)
 	r.mu.Unlock()

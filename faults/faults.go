@@ -56,11 +56,26 @@ const (
 	// Stall sends the status line and headers of a 200, then nothing, until
 	// the client gives up.
 	Stall
+	// Redirect answers Status (307 when zero) with a Location of Location
+	// followed by the request's path and query: Location is a base URL,
+	// such as another server's, or "" for the same host. A client that
+	// follows it sends the request, body and headers included, there.
+	Redirect
+	// Echo answers Status (400 when zero) with the whole request (method, path, headers and
+	// body) repeated back, as a broken or hostile server might: as an HTML
+	// page when ContentType is text/html (escaped, as a server's error
+	// template would), as plain text for any other text/ type, and
+	// otherwise as a JSON object holding the echo under the keys error
+	// parsers commonly read (message, error, error_type, error_codes,
+	// reason, request_id, result.errors.reason). Every request header is
+	// also sent back under its own name, and under each name in
+	// EchoHeaders (a provider's request-id header, say) as one line.
+	Echo
 )
 
 var kindNames = map[Kind]string{Latency: "latency", Status: "status", Reset: "reset",
 	ResetMidBody: "reset-mid-body", Truncated: "truncated", Oversized: "oversized",
-	WrongContentType: "wrong-content-type", Stall: "stall"}
+	WrongContentType: "wrong-content-type", Stall: "stall", Redirect: "redirect", Echo: "echo"}
 
 // String returns the kind's name, such as "reset-mid-body".
 func (k Kind) String() string {
@@ -73,7 +88,7 @@ func (k Kind) String() string {
 // Kinds returns every fault kind, in the order of their declaration: the
 // fault matrix a client is tested against.
 func Kinds() []Kind {
-	return []Kind{Latency, Status, Reset, ResetMidBody, Truncated, Oversized, WrongContentType, Stall}
+	return []Kind{Latency, Status, Reset, ResetMidBody, Truncated, Oversized, WrongContentType, Stall, Redirect, Echo}
 }
 
 // ParseKind returns the Kind whose String is name, such as
@@ -92,7 +107,8 @@ type Fault struct {
 	// Kind is the class of failure.
 	Kind Kind
 	// Status, Body, ContentType and RetryAfter describe the answer of a
-	// Status fault. ContentType defaults to application/json.
+	// Status fault. ContentType defaults to application/json. Status and
+	// ContentType also shape Redirect and Echo answers.
 	Status      int
 	Body        string
 	ContentType string
@@ -114,6 +130,17 @@ type Fault struct {
 	// set.
 	Method     string
 	PathPrefix string
+	// Location is where a Redirect fault sends the client: a base URL to
+	// which the request's path and query are appended ("" for the same
+	// host).
+	Location string
+	// EchoHeaders name response headers that an Echo fault fills with the
+	// request's headers, on one line.
+	EchoHeaders []string
+	// Observe, when set, receives a copy of the headers of every request
+	// the fault applies to, before it is answered: a test learns from it
+	// what a client sent (the credentials an echo repeats, for one).
+	Observe func(http.Header)
 }
 
 func (f *Fault) matches(r *http.Request) bool {
@@ -216,6 +243,9 @@ func (i *Injector) Wrap(h http.Handler) http.Handler {
 			h.ServeHTTP(w, r)
 			return
 		}
+		if f.Observe != nil {
+			f.Observe(r.Header.Clone())
+		}
 		if f.Kind == Truncated || f.Kind == ResetMidBody {
 			rec := record(h, r)
 			if rec.Body.Len() == 0 {
@@ -292,6 +322,10 @@ func apply(f *Fault, h http.Handler, w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.WriteHeader(rec.Code)
 		_, _ = w.Write(rec.Body.Bytes())
+	case Redirect:
+		redirect(f, w, r)
+	case Echo:
+		echo(f, w, r)
 	case Stall:
 		_, _ = io.Copy(io.Discard, r.Body)
 		w.Header().Set("Content-Type", "application/json")

@@ -203,7 +203,7 @@ func TestKindNamesRoundTrip(t *testing.T) {
 	}
 	_, err := ParseKind("Reset")
 	assert.Error(t, err, "names are exact")
-	assert.Len(t, Kinds(), int(Stall), "every kind, and Stall the last")
+	assert.Len(t, Kinds(), int(Echo), "every kind, and Echo the last")
 }
 
 func TestArmedReportsRemainingUses(t *testing.T) {

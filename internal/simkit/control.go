@@ -322,17 +322,19 @@ func (k *Kit) resetCounters() {
 
 // faultJSON is a faults.Fault as the control API reads and writes it.
 type faultJSON struct {
-	Kind         string `json:"kind"`
-	Times        int    `json:"times,omitempty"`
-	Method       string `json:"method,omitempty"`
-	PathPrefix   string `json:"path_prefix,omitempty"`
-	Status       int    `json:"status,omitempty"`
-	Body         string `json:"body,omitempty"`
-	ContentType  string `json:"content_type,omitempty"`
-	RetryAfter   string `json:"retry_after,omitempty"`
-	Delay        string `json:"delay,omitempty"`
-	Size         int    `json:"size,omitempty"`
-	AfterHandler bool   `json:"after_handler,omitempty"`
+	Kind         string   `json:"kind"`
+	Times        int      `json:"times,omitempty"`
+	Method       string   `json:"method,omitempty"`
+	PathPrefix   string   `json:"path_prefix,omitempty"`
+	Status       int      `json:"status,omitempty"`
+	Body         string   `json:"body,omitempty"`
+	ContentType  string   `json:"content_type,omitempty"`
+	RetryAfter   string   `json:"retry_after,omitempty"`
+	Delay        string   `json:"delay,omitempty"`
+	Size         int      `json:"size,omitempty"`
+	AfterHandler bool     `json:"after_handler,omitempty"`
+	Location     string   `json:"location,omitempty"`
+	EchoHeaders  []string `json:"echo_headers,omitempty"`
 }
 
 // maxFaultSize bounds an oversized fault's body: large enough to exceed
@@ -371,7 +373,7 @@ func (in faultJSON) fault() (faults.Fault, error) {
 	f := faults.Fault{
 		Kind: kind, Times: in.Times, Method: strings.ToUpper(in.Method), PathPrefix: in.PathPrefix,
 		Status: in.Status, Body: in.Body, ContentType: in.ContentType, RetryAfter: in.RetryAfter,
-		Size: in.Size, AfterHandler: in.AfterHandler,
+		Size: in.Size, AfterHandler: in.AfterHandler, Location: in.Location, EchoHeaders: in.EchoHeaders,
 	}
 	switch {
 	case in.Times < 0:
@@ -380,6 +382,12 @@ func (in faultJSON) fault() (faults.Fault, error) {
 		return f, errors.New("path_prefix: want a path starting with /")
 	case kind == faults.Status && (in.Status < 100 || in.Status > 599):
 		return f, errors.New("status: a status fault needs an HTTP status from 100 to 599")
+	case kind == faults.Redirect && in.Status != 0 && (in.Status < 300 || in.Status > 399):
+		return f, errors.New("status: a redirect fault needs a 3xx status (307 when absent)")
+	case kind == faults.Echo && in.Status != 0 && (in.Status < 100 || in.Status > 599):
+		return f, errors.New("status: an echo fault needs an HTTP status from 100 to 599 (400 when absent)")
+	case in.Location != "" && !strings.HasPrefix(in.Location, "http://") && !strings.HasPrefix(in.Location, "https://"):
+		return f, errors.New("location: want an http(s) base URL, or nothing for the same host")
 	case kind == faults.Oversized && (in.Size <= 0 || in.Size > maxFaultSize):
 		return f, fmt.Errorf("size: an oversized fault needs a size from 1 to %d bytes", maxFaultSize)
 	}
@@ -398,7 +406,7 @@ func faultOut(f faults.Fault) faultJSON {
 	out := faultJSON{
 		Kind: f.Kind.String(), Times: f.Times, Method: f.Method, PathPrefix: f.PathPrefix,
 		Status: f.Status, Body: f.Body, ContentType: f.ContentType, RetryAfter: f.RetryAfter,
-		Size: f.Size, AfterHandler: f.AfterHandler,
+		Size: f.Size, AfterHandler: f.AfterHandler, Location: f.Location, EchoHeaders: f.EchoHeaders,
 	}
 	if f.Delay > 0 {
 		out.Delay = f.Delay.String()

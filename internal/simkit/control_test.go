@@ -124,10 +124,15 @@ func TestControlFaults(t *testing.T) {
 		`{"kind": "wrong-content-type"}`,
 		`{"kind": "stall", "path_prefix": "/never"}`,
 		`{"kind": "status", "status": 500, "after_handler": true}`,
+		`{"kind": "redirect", "status": 308, "location": "http://127.0.0.1:9/", "path_prefix": "/never"}`,
+		`{"kind": "echo", "status": 401, "content_type": "text/html", "echo_headers": ["Request-Id"], "path_prefix": "/never"}`,
 	} {
 		assert.Equal(t, 201, call(t, "POST", srv.URL+"/_sim/faults", body, nil), body)
 	}
-	assert.Len(t, k.Faults().Armed(), 9)
+	assert.Len(t, k.Faults().Armed(), 11)
+	got := k.Faults().Armed()
+	assert.Equal(t, "http://127.0.0.1:9/", got[9].Location)
+	assert.Equal(t, []string{"Request-Id"}, got[10].EchoHeaders)
 	assert.Equal(t, 204, call(t, "DELETE", srv.URL+"/_sim/faults", "", nil))
 	assert.Empty(t, k.Faults().Armed())
 
@@ -142,6 +147,9 @@ func TestControlFaults(t *testing.T) {
 		`{"kind": "reset", "times": -1}`,
 		`{"kind": "reset", "path_prefix": "tokens"}`,
 		`{"kind": "reset", "tiems": 1}`,
+		`{"kind": "redirect", "status": 200}`,
+		`{"kind": "redirect", "location": "ftp://x"}`,
+		`{"kind": "echo", "status": 700}`,
 		`{"kind": `,
 	} {
 		var e struct{ Error string }

@@ -44,7 +44,7 @@ func fixtures() conformance.Fixtures {
 
 // simHarness runs the suite against a fresh simulator per test.
 func simHarness() conformance.Harness {
-	return conformance.Harness{Provider: "checkout", Fixtures: fixtures(), New: simEnv}
+	return conformance.Harness{Provider: "checkout", Fixtures: fixtures(), New: simEnv, RequestIDHeader: "Cko-Request-Id"}
 }
 
 func simEnv(t testing.TB, opts ...tokenize.Option) *conformance.Env {
