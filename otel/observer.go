@@ -3,7 +3,9 @@ package otel
 import (
 	"context"
 	"errors"
+	"maps"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	otelglobal "go.opentelemetry.io/otel"
@@ -28,8 +30,10 @@ type Observer struct {
 	tokenDuration metric.Float64Histogram
 
 	// ops caches the attributes of each provider and operation seen, so
-	// that a call builds no attribute set.
-	ops sync.Map // opKey -> *opAttrs
+	// that a call builds no attribute set. Calls read it without a lock
+	// (it is replaced, never modified); mu orders the rare additions.
+	ops atomic.Pointer[map[opKey]*opAttrs]
+	mu  sync.Mutex
 }
 
 var _ tokenize.Observer = (*Observer)(nil)
@@ -97,40 +101,79 @@ type opKey struct {
 	op       tokenize.Operation
 }
 
-// opAttrs are the attributes of one provider and operation, built once.
+// opAttrs are the attributes of one provider and operation, and the
+// options carrying them, built once: a call then allocates none.
 type opAttrs struct {
 	spanName string
 	// start is what a call's span starts with: provider and operation.
-	start []attribute.KeyValue
-	// active is the attribute set of the in-progress counter.
-	active attribute.Set
-	// outcomes holds the set of every code: provider, operation, code and,
-	// for a failure, error.type.
-	outcomes [tokenize.Internal + 1]attribute.Set
+	start     []attribute.KeyValue
+	startOpts []trace.SpanStartOption
+	// active carries the attribute set of the in-progress counter.
+	active []metric.AddOption
+	// outcomes carry the set of every code: provider, operation, code
+	// and, for a failure, error.type.
+	outcomes [tokenize.Internal + 1]outcomeOpts
 }
+
+// outcomeOpts carry one attribute set, as the options of each kind of
+// instrument (typed slices: passing them allocates nothing).
+type outcomeOpts struct {
+	record []metric.RecordOption
+	add    []metric.AddOption
+}
+
+func newOutcomeOpts(set attribute.Set) outcomeOpts {
+	opt := metric.WithAttributeSet(set)
+	return outcomeOpts{record: []metric.RecordOption{opt}, add: []metric.AddOption{opt}}
+}
+
+// attemptOpts start the span of attempts 1 to len-1, built once.
+var attemptOpts = func() [8][]trace.SpanStartOption {
+	var opts [8][]trace.SpanStartOption
+	for n := range opts {
+		opts[n] = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(AttemptKey.Int(n))}
+	}
+	return opts
+}()
 
 func (o *Observer) attrs(provider string, op tokenize.Operation) *opAttrs {
 	k := opKey{provider, op}
-	if a, ok := o.ops.Load(k); ok {
-		return a.(*opAttrs)
+	if m := o.ops.Load(); m != nil {
+		if a, ok := (*m)[k]; ok {
+			return a
+		}
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	old := o.ops.Load()
+	if old != nil {
+		if a, ok := (*old)[k]; ok {
+			return a
+		}
 	}
 	a := &opAttrs{
 		spanName: CallSpanPrefix + op.String(),
 		start:    []attribute.KeyValue{ProviderKey.String(provider), OperationKey.String(op.String())},
 	}
-	a.active = attribute.NewSet(a.start...)
+	a.startOpts = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(a.start...)}
+	a.active = []metric.AddOption{metric.WithAttributeSet(attribute.NewSet(a.start...))}
 	for c := range a.outcomes {
-		a.outcomes[c] = outcomeSet(a.start, tokenize.Code(c))
+		a.outcomes[c] = newOutcomeOpts(outcomeSet(a.start, tokenize.Code(c)))
 	}
-	v, _ := o.ops.LoadOrStore(k, a)
-	return v.(*opAttrs)
+	m := make(map[opKey]*opAttrs, 1)
+	if old != nil {
+		m = maps.Clone(*old)
+	}
+	m[k] = a
+	o.ops.Store(&m)
+	return a
 }
 
-func (a *opAttrs) outcome(code tokenize.Code) attribute.Set {
+func (a *opAttrs) outcome(code tokenize.Code) outcomeOpts {
 	if int(code) < len(a.outcomes) {
 		return a.outcomes[code]
 	}
-	return outcomeSet(a.start, code)
+	return newOutcomeOpts(outcomeSet(a.start, code))
 }
 
 // outcomeSet is base with the code and, for a failure, error.type.
@@ -146,8 +189,8 @@ func outcomeSet(base []attribute.KeyValue, code tokenize.Code) attribute.Set {
 // counts the call in progress.
 func (o *Observer) ObserveCall(ctx context.Context, c tokenize.CallStart) (context.Context, tokenize.CallObserver) {
 	a := o.attrs(c.Provider, c.Operation)
-	ctx, span := o.tracer.Start(ctx, a.spanName, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(a.start...))
-	o.activeCalls.Add(ctx, 1, metric.WithAttributeSet(a.active))
+	ctx, span := o.tracer.Start(ctx, a.spanName, a.startOpts...)
+	o.activeCalls.Add(ctx, 1, a.active...)
 	return ctx, &call{o: o, a: a, provider: c.Provider, span: span, start: time.Now()}
 }
 
@@ -174,10 +217,15 @@ type call struct {
 // retry counted from the second attempt on.
 func (c *call) StartAttempt(ctx context.Context, attempt int) context.Context {
 	if attempt > 1 {
-		c.o.retries.Add(ctx, 1, metric.WithAttributeSet(c.a.outcome(c.failed)))
+		c.o.retries.Add(ctx, 1, c.a.outcome(c.failed).add...)
 	}
-	ctx, span := c.o.tracer.Start(ctx, AttemptSpanName, trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithAttributes(AttemptKey.Int(attempt)))
+	var opts []trace.SpanStartOption
+	if attempt < len(attemptOpts) {
+		opts = attemptOpts[attempt]
+	} else {
+		opts = []trace.SpanStartOption{trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(AttemptKey.Int(attempt))}
+	}
+	ctx, span := c.o.tracer.Start(ctx, AttemptSpanName, opts...)
 	c.mu.Lock()
 	c.attempt, c.resp = span, tokenize.ResponseInfo{}
 	c.mu.Unlock()
@@ -195,7 +243,7 @@ func (c *call) Response(ctx context.Context, r tokenize.ResponseInfo) {
 	span := c.attempt
 	c.resp, c.last = r, r
 	c.mu.Unlock()
-	if span != nil {
+	if span != nil && span.IsRecording() {
 		span.AddEvent(ResponseEventName, trace.WithAttributes(responseAttrs(r)...))
 	}
 }
@@ -213,8 +261,10 @@ func (c *call) EndAttempt(_ context.Context, _ int, err error) {
 	if e != nil {
 		c.failed = e.Code
 	}
-	span.SetAttributes(outcomeAttrs(e, resp)...)
-	setStatus(span, e)
+	if span.IsRecording() {
+		span.SetAttributes(outcomeAttrs(e, resp)...)
+		setStatus(span, e)
+	}
 	span.End()
 }
 
@@ -226,8 +276,12 @@ func (c *call) End(ctx context.Context, end tokenize.CallEnd) {
 	if e != nil {
 		code = e.Code
 	}
-	c.o.callDuration.Record(ctx, elapsed, metric.WithAttributeSet(c.a.outcome(code)))
-	c.o.activeCalls.Add(ctx, -1, metric.WithAttributeSet(c.a.active))
+	c.o.callDuration.Record(ctx, elapsed, c.a.outcome(code).record...)
+	c.o.activeCalls.Add(ctx, -1, c.a.active...)
+	if !c.span.IsRecording() {
+		c.span.End()
+		return
+	}
 
 	c.mu.Lock()
 	last := c.last
@@ -275,7 +329,9 @@ func (f *fetch) response(r tokenize.ResponseInfo) {
 	f.mu.Lock()
 	f.last = r
 	f.mu.Unlock()
-	f.span.AddEvent(ResponseEventName, trace.WithAttributes(responseAttrs(r)...))
+	if f.span.IsRecording() {
+		f.span.AddEvent(ResponseEventName, trace.WithAttributes(responseAttrs(r)...))
+	}
 }
 
 func (f *fetch) end(err error) {
@@ -285,7 +341,7 @@ func (f *fetch) end(err error) {
 	if e != nil {
 		code = e.Code
 	}
-	f.o.tokenDuration.Record(context.Background(), elapsed, metric.WithAttributeSet(outcomeSet(f.base, code)))
+	f.o.tokenDuration.Record(context.Background(), elapsed, newOutcomeOpts(outcomeSet(f.base, code)).record...)
 	f.mu.Lock()
 	last := f.last
 	f.mu.Unlock()
