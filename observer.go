@@ -90,6 +90,10 @@ type CallEnd struct {
 type TokenFetch struct {
 	// Reason says why the adapter needs a new token.
 	Reason TokenFetchReason
+	// Provider is the adapter's provider name. It differs from the
+	// call's when the call is a router's, which holds several; empty
+	// means the call's.
+	Provider string
 }
 
 // TokenFetchReason says why an adapter fetches an access token.

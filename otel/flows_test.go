@@ -2,7 +2,9 @@ package otel_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
+	"strings"
 	"sync"
 	"testing"
 
@@ -15,6 +17,7 @@ import (
 	tokenizeotel "github.com/tokenize-go/tokenize/otel"
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+	"github.com/tokenize-go/tokenize/router"
 )
 
 // nuveiFlow is a payment token's whole life at Nuvei under a caller's
@@ -199,4 +202,47 @@ func TestGlobalProviders(t *testing.T) {
 	require.NoError(t, err)
 	_, err = c.GetPaymentToken(context.Background(), unknownPT)
 	assert.Equal(t, tokenize.NotFound, tokenize.CodeOf(err))
+}
+
+// A Client over a router: the router's providers are Clients of their
+// own, not observed, and what their adapters report (responses, the
+// access-token fetch) reaches the observer of the call around them, so
+// the HTTP spans still nest under the attempt.
+func TestRouter(t *testing.T) {
+	tel := newTelemetry(t)
+	w := newWire(t, nil)
+	hc := &http.Client{Transport: otelhttp.NewTransport(w, otelhttp.WithTracerProvider(tel.tp))}
+	nsrv, csrv := nuveisim.NewServer(), checkoutsim.NewServer()
+	t.Cleanup(nsrv.Close)
+	t.Cleanup(csrv.Close)
+	doc := fmt.Sprintf(`{"router": {"default": "checkout"}, "providers": {"nuvei": %s, "checkout": %s}}`, nsrv.Settings(), csrv.Settings())
+	cfg, err := tokenize.ParseConfig([]byte(doc), func(string) (string, bool) { return "", false })
+	require.NoError(t, err)
+	r, err := router.Open(context.Background(), cfg, tokenize.OpenOptions{HTTPClient: hc})
+	require.NoError(t, err)
+	c := tokenize.New(r, tokenize.WithObserver(tel.obs))
+
+	ctx, caller := tel.tp.Tracer("test").Start(context.Background(), "caller")
+	card := &tokenize.Card{Number: checkoutsim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: testCVV}
+	tok, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: card})
+	require.NoError(t, err)
+	_, err = c.GetPaymentToken(ctx, "nuvei:"+unknownPT)
+	assert.Equal(t, tokenize.NotFound, tokenize.CodeOf(err))
+	caller.End()
+	assert.True(t, strings.HasPrefix(tok.ID, "checkout:"), tok.ID)
+	assert.Equal(t, `caller (internal)
+  tokenize.CreatePaymentToken http.response.status_code=201 tokenize.attempts=1 tokenize.code=OK tokenize.operation=CreatePaymentToken tokenize.provider=router tokenize.request_id=id(POST /instruments)
+    tokenize.attempt http.response.status_code=201 tokenize.attempt=1 tokenize.code=OK tokenize.request_id=id(POST /instruments)
+      - tokenize.response http.response.status_code=201 tokenize.request_id=id(POST /tokens)
+      - tokenize.response http.response.status_code=201 tokenize.request_id=id(POST /instruments)
+      tokenize.access_token http.response.status_code=200 tokenize.access_token.reason=missing tokenize.code=OK tokenize.provider=checkout tokenize.request_id=id(POST /connect/token)
+        - tokenize.response http.response.status_code=200 tokenize.request_id=id(POST /connect/token)
+        HTTP POST (client)
+      HTTP POST (client)
+      HTTP POST (client)
+  tokenize.GetPaymentToken [Error: NotFound] error.type=NotFound http.response.status_code=404 tokenize.attempts=1 tokenize.code=NotFound tokenize.operation=GetPaymentToken tokenize.outcome_unknown=false tokenize.provider=router
+    tokenize.attempt [Error: NotFound] error.type=NotFound http.response.status_code=404 tokenize.attempt=1 tokenize.code=NotFound
+      - tokenize.response http.response.status_code=404
+      HTTP GET (client)
+`, tel.render(w))
 }

@@ -305,11 +305,16 @@ type fetchKey struct{}
 
 // TokenFetch implements tokenize.CallObserver: a span enclosing the fetch's
 // requests, and its duration.
+// The fetch is labelled with the adapter's provider, which behind a router
+// is not the call's.
 func (c *call) TokenFetch(ctx context.Context, tf tokenize.TokenFetch) (context.Context, func(error)) {
-	reason := AccessTokenReasonKey.String(tf.Reason.String())
-	ctx, span := c.o.tracer.Start(ctx, AccessTokenSpanName, trace.WithSpanKind(trace.SpanKindInternal),
-		trace.WithAttributes(ProviderKey.String(c.provider), reason))
-	f := &fetch{o: c.o, base: []attribute.KeyValue{ProviderKey.String(c.provider), reason}, span: span, start: time.Now()}
+	provider := tf.Provider
+	if provider == "" {
+		provider = c.provider
+	}
+	base := []attribute.KeyValue{ProviderKey.String(provider), AccessTokenReasonKey.String(tf.Reason.String())}
+	ctx, span := c.o.tracer.Start(ctx, AccessTokenSpanName, trace.WithSpanKind(trace.SpanKindInternal), trace.WithAttributes(base...))
+	f := &fetch{o: c.o, base: base, span: span, start: time.Now()}
 	return context.WithValue(ctx, fetchKey{}, f), f.end
 }
 

@@ -111,7 +111,7 @@ func (ts *tokenSource) token(ctx context.Context) (*accessToken, error) {
 		defer cancel()
 		// The token request is sent under the observer's context (its
 		// span), so that an instrumented transport nests under it.
-		fctx, done := tokenize.ObserveTokenFetch(fctx, tokenize.TokenFetch{Reason: ts.fetchReason()})
+		fctx, done := tokenize.ObserveTokenFetch(fctx, tokenize.TokenFetch{Reason: ts.fetchReason(), Provider: Name})
 		t, err := ts.fetch(fctx)
 		done(err)
 		if err != nil {
