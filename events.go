@@ -123,9 +123,6 @@ var eventSensitiveKeys = []string{"number", "card_number", "cardNumber", "token_
 // Error.SetProviderBody.
 func (e *NetworkTokenEvent) SetProviderPayload(body []byte, sensitiveKeys ...string) {
 	const maxKept = 64 << 10
-	if len(body) > maxKept {
-		body = body[:maxKept]
-	}
 	keys := make(map[string]bool, len(eventSensitiveKeys)+len(sensitiveKeys))
 	for _, k := range eventSensitiveKeys {
 		keys[k] = true
@@ -133,7 +130,13 @@ func (e *NetworkTokenEvent) SetProviderPayload(body []byte, sensitiveKeys ...str
 	for _, k := range sensitiveKeys {
 		keys[k] = true
 	}
-	e.payload = append([]byte(nil), redact.Body(body, keys, nil)...)
+	// Redacted whole, then capped: a cap first could cut a card number
+	// below the length the redactor recognises and leave its digits.
+	kept := redact.Body(body, keys, nil)
+	if len(kept) > maxKept {
+		kept = kept[:maxKept]
+	}
+	e.payload = append([]byte(nil), kept...)
 }
 
 // Format prints the event with the token's DPAN masked and without the

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,18 @@ func TestProviderPayloadIsRedacted(t *testing.T) {
 	// Not JSON: card numbers are still masked.
 	ev.SetProviderPayload([]byte("number=" + testPAN))
 	assert.NotContains(t, string(ev.ProviderPayload()), testPAN)
+
+	// A card number across the 64 KiB cap: capping first would have kept
+	// its first digits, too few for the redactor to recognise.
+	const maxKept = 64 << 10
+	for cut := 1; cut < len(testPAN); cut++ {
+		body := "note " + strings.Repeat(".", maxKept-cut-5) + testPAN // text, not JSON
+		ev.SetProviderPayload([]byte(body))
+		kept := ev.ProviderPayload()
+		require.Len(t, kept, maxKept)
+		masked := tokenize.PAN(testPAN).Masked()
+		assert.Equal(t, masked[:cut], string(kept[maxKept-cut:]), "cut after %d digits: only the masked form's start is kept", cut)
+	}
 }
 
 func TestEventPrintsWithoutPayload(t *testing.T) {
