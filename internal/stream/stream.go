@@ -4,9 +4,10 @@
 //
 // Map is the whole engine: it reads its input lazily, at most as many
 // items ahead as it has workers, runs them, and yields results as they
-// complete. A Pause shared by the workers holds them all back while the
+// complete. A Throttle shared by the workers paces their requests: a rate
+// limit with bursts, and a Pause that holds them all back while the
 // provider has asked callers to wait (a 429 with Retry-After seen by any
-// one of them).
+// one of them), after which the rate is lowered for a while.
 package stream
 
 import (
@@ -111,6 +112,13 @@ func (p *Pause) For(d time.Duration) {
 		p.until = until
 	}
 	p.mu.Unlock()
+}
+
+// active reports whether a hold is in force.
+func (p *Pause) active() bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return time.Now().Before(p.until)
 }
 
 // Wait returns when no hold is in force, or with ctx's error when ctx ends
