@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -64,9 +65,9 @@ func allOps(ctx context.Context, c *tokenize.Client) []error {
 	_, err = c.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: "nt_1", TransactionType: tokenize.ECommerce})
 	add(err)
 	add(c.DeleteNetworkToken(ctx, goodDelete()))
-	res, err := c.ProvisionNetworkTokens(ctx, []tokenize.ProvisionNetworkTokenRequest{{PaymentTokenID: "a"}, {PaymentTokenID: "b"}}, tokenize.BatchOptions{Concurrency: 2})
-	add(err)
-	for _, r := range res {
+	items := slices.Values([]tokenize.ProvisionItem{{Key: "a", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "a"}},
+		{Key: "b", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "b"}}})
+	for r := range c.ProvisionNetworkTokens(ctx, items, tokenize.BatchOptions{Concurrency: 2}) {
 		add(r.Err)
 	}
 	_ = c.Capabilities().Supports(tokenize.OpGetPaymentToken)

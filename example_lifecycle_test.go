@@ -93,7 +93,7 @@ func ExampleClient_SyncNetworkTokens() {
 	provider.tokens["nt_2"].State = tokenize.StateSuspended
 	provider.tokens["nt_3"].State = tokenize.StateDeleted
 
-	for r := range client.SyncNetworkTokens(ctx, slices.Values(held), tokenize.SyncOptions{Concurrency: 1}) {
+	for r := range client.SyncNetworkTokens(ctx, slices.Values(held), tokenize.BatchOptions{Concurrency: 1}) {
 		if r.Err != nil {
 			fmt.Println(r.ID, "not read, try again later:", tokenize.CodeOf(r.Err))
 			continue

@@ -335,24 +335,43 @@ func ExampleClient_ProvisionNetworkTokens() {
 	client := tokenize.New(newMemoryProvider())
 	pt, _ := client.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: exampleCard()})
 
-	results, err := client.ProvisionNetworkTokens(ctx, []tokenize.ProvisionNetworkTokenRequest{
-		{PaymentTokenID: pt.ID},
-		{PaymentTokenID: "pt_unknown"},
-		{PaymentTokenID: "../etc/passwd"},
-	}, tokenize.BatchOptions{Concurrency: 1})
-	fmt.Println("batch error:", err)
-	for _, r := range results {
-		if r.Err != nil {
-			fmt.Println(r.Index, tokenize.CodeOf(r.Err))
-			continue
-		}
-		fmt.Println(r.Index, r.Token.State, r.Token.Number)
+	// The cards to backfill, as a database cursor would yield them: your
+	// own key for each, and what to provision from.
+	rows := []tokenize.ProvisionItem{
+		{Key: "card-1", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: pt.ID}},
+		{Key: "card-2", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "pt_unknown"}},
+		{Key: "card-3", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "../etc/passwd"}},
 	}
+	opts := tokenize.BatchOptions{
+		Concurrency:       1, // results in the order of the rows, for this example's output
+		RequestsPerSecond: 50,
+		Total:             len(rows),
+		Progress: func(p tokenize.Progress) {
+			if p.Done == p.Total {
+				fmt.Printf("done %d/%d, failed %d (NotFound %d, InvalidArgument %d)\n",
+					p.Done, p.Total, p.Failed, p.FailedWith(tokenize.NotFound), p.FailedWith(tokenize.InvalidArgument))
+			}
+		},
+	}
+	saved := map[string]string{} // key -> network token id, what a rerun skips
+	for r := range client.ProvisionNetworkTokens(ctx, slices.Values(rows), opts) {
+		switch {
+		case r.Err == nil:
+			saved[r.Key] = r.Token.ID
+			fmt.Println(r.Key, r.Token.State, r.Token.Number)
+		case tokenize.IsOutcomeUnknown(r.Err):
+			fmt.Println(r.Key, "to reconcile")
+		default:
+			fmt.Println(r.Key, tokenize.CodeOf(r.Err))
+		}
+	}
+	fmt.Println(len(saved), "saved")
 	// Output:
-	// batch error: <nil>
-	// 0 active 489537******3478
-	// 1 NotFound
-	// 2 InvalidArgument
+	// card-1 active 489537******3478
+	// card-2 NotFound
+	// done 3/3, failed 2 (NotFound 1, InvalidArgument 1)
+	// card-3 InvalidArgument
+	// 1 saved
 }
 
 func ExampleParseConfig() {

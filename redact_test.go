@@ -61,7 +61,7 @@ func sensitiveSamples() map[string]any {
 		"create temp req":    tokenize.CreatePaymentTokenRequest{TemporaryToken: testAPIKey},
 		"provision req":      tokenize.ProvisionNetworkTokenRequest{Card: card},
 		"provision req by":   &tokenize.ProvisionNetworkTokenRequest{Card: card},
-		"ProvisionResult":    tokenize.ProvisionResult{Index: 1, Token: &tokenize.NetworkToken{Number: testDPAN}},
+		"ProvisionResult":    tokenize.ProvisionResult{Key: "row-1", Token: &tokenize.NetworkToken{Number: testDPAN}},
 		"NetworkTokenEvent":  eventWithPayload(),
 		"*NetworkTokenEvent": func() *tokenize.NetworkTokenEvent { e := eventWithPayload(); return &e }(),
 		"SyncResult":         tokenize.SyncResult{ID: "nt_1", Event: func() *tokenize.NetworkTokenEvent { e := eventWithPayload(); return &e }()},

@@ -5,25 +5,9 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"encoding/hex"
-	"errors"
 	"iter"
 	"time"
-
-	"github.com/tokenize-go/tokenize/internal/stream"
 )
-
-// SyncOptions configures SyncNetworkTokens.
-type SyncOptions struct {
-	// Concurrency bounds the reads in flight; DefaultBatchConcurrency when
-	// zero or negative.
-	Concurrency int
-	// Progress, if set, is called each time a held token has been dealt
-	// with (read, changed or not, or failed), with how many have been so
-	// far: unchanged tokens yield no result, so this is how a caller sees
-	// a sweep advance. It runs on the goroutine ranging over the results,
-	// before the token's result is yielded, and should return quickly.
-	Progress func(checked int)
-}
 
 // SyncResult is what a sweep found for one token you hold: an event when
 // the token changed, or the error that kept it from being read.
@@ -40,16 +24,6 @@ type SyncResult struct {
 	Err error
 }
 
-// syncRateLimitedRounds bounds how often a sweep reads a token again after
-// the provider kept answering 429 (each read is itself retried per the
-// RetryPolicy). Between rounds every worker waits out the Retry-After, so
-// a throttled sweep slows down instead of reporting errors.
-const syncRateLimitedRounds = 5
-
-// syncDefaultPause is how long every worker waits after a 429 that did not
-// say how long to wait: long enough for a per-second limit to recover.
-const syncDefaultPause = time.Second
-
 // SyncNetworkTokens reads every token in held again and yields what
 // changed since the copy you hold: the same NetworkTokenEvent a webhook
 // would bring, for providers that push nothing (Nuvei) and as a safety net
@@ -65,64 +39,51 @@ const syncDefaultPause = time.Second
 //
 // The sweep holds at most opts.Concurrency tokens at a time, reading held
 // lazily as results are taken, so a million held tokens are swept in
-// constant memory; stop early by breaking out of the loop. When the
-// provider answers 429 (RateLimited), every worker waits for its
-// Retry-After before the next read, and the token is read again. When ctx
-// ends, the reads in flight end with its error and no further token is
-// read: check ctx.Err() after the loop to know whether the sweep covered
-// everything.
-func (c *Client) SyncNetworkTokens(ctx context.Context, held iter.Seq[NetworkToken], opts SyncOptions) iter.Seq[SyncResult] {
+// constant memory; stop early by breaking out of the loop. Reads are paced
+// by opts.RequestsPerSecond and Burst as a backfill's provisioning is, and
+// when the provider answers 429 (RateLimited), every worker waits for its
+// Retry-After before the next read, and the token is read again (see
+// BatchOptions). opts.Progress counts every token dealt with, unchanged
+// ones included (Progress.Changed counts the events). When ctx ends, the
+// reads in flight end with its error and no further token is read: check
+// ctx.Err() after the loop to know whether the sweep covered everything.
+func (c *Client) SyncNetworkTokens(ctx context.Context, held iter.Seq[NetworkToken], opts BatchOptions) iter.Seq[SyncResult] {
 	return func(yield func(SyncResult) bool) {
 		if !c.caps.Supports(OpGetNetworkToken) {
 			e := c.unsupported(OpGetNetworkToken, "reading network tokens, which syncing needs")
 			yield(SyncResult{Err: c.finish(ctx, OpGetNetworkToken, callLog{}, e, nil)})
 			return
 		}
-		workers := opts.Concurrency
-		if workers <= 0 {
-			workers = DefaultBatchConcurrency
+		count := func(p *Progress, r *SyncResult) bool {
+			switch {
+			case r.Err != nil:
+				p.fail(r.Err)
+			case r.Event != nil:
+				p.Changed++
+			default:
+				return false // unchanged
+			}
+			return true
 		}
-		var pause stream.Pause
-		check := func(ctx context.Context, h NetworkToken) SyncResult { return c.syncOne(ctx, &h, &pause) }
-		checked := 0
-		for r := range stream.Map(ctx, held, workers, check) {
-			if checked++; opts.Progress != nil {
-				opts.Progress(checked)
-			}
-			if r.Event == nil && r.Err == nil {
-				continue // unchanged
-			}
-			if !yield(r) {
-				return
-			}
-		}
+		runBatch(ctx, held, opts, c.syncOne, count)(yield)
 	}
 }
 
 // syncOne reads one held token and compares it with the copy.
-func (c *Client) syncOne(ctx context.Context, held *NetworkToken, pause *stream.Pause) SyncResult {
-	for round := 1; ; round++ {
-		if err := pause.Wait(ctx); err != nil {
-			return SyncResult{ID: held.ID, Err: c.finish(ctx, OpGetNetworkToken, callLog{}, fromContext(err), nil)}
-		}
-		readAt := c.now()
-		now, err := c.GetNetworkToken(ctx, held.ID)
-		switch code := CodeOf(err); {
-		case err == nil:
-			return SyncResult{ID: held.ID, Event: c.syncEvent(held, now, readAt)}
-		case code == NotFound:
-			gone := &NetworkToken{Provider: c.name, ID: held.ID, State: StateDeleted}
-			return SyncResult{ID: held.ID, Event: c.syncEvent(held, gone, readAt)}
-		case code == RateLimited && round < syncRateLimitedRounds && ctx.Err() == nil:
-			wait := syncDefaultPause
-			if e := (*Error)(nil); errors.As(err, &e) && e.RetryAfter > 0 {
-				wait = e.RetryAfter
-			}
-			pause.For(wait)
-		default:
-			return SyncResult{ID: held.ID, Err: err}
-		}
+func (c *Client) syncOne(ctx context.Context, held NetworkToken) SyncResult {
+	var readAt time.Time
+	now, err := untilNotRateLimited(ctx, func() (*NetworkToken, error) {
+		readAt = c.now()
+		return c.GetNetworkToken(ctx, held.ID)
+	})
+	switch CodeOf(err) {
+	case OK:
+		return SyncResult{ID: held.ID, Event: c.syncEvent(&held, now, readAt)}
+	case NotFound:
+		gone := &NetworkToken{Provider: c.name, ID: held.ID, State: StateDeleted}
+		return SyncResult{ID: held.ID, Event: c.syncEvent(&held, gone, readAt)}
 	}
+	return SyncResult{ID: held.ID, Err: err}
 }
 
 // syncEvent returns the event that reading now at readAt implies for held,

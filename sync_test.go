@@ -52,7 +52,7 @@ func TestSyncYieldsWhatChanged(t *testing.T) {
 		tok("reactivated", func(nt *tokenize.NetworkToken) { nt.State = tokenize.StateSuspended }),
 		tok("renewed", nil), tok("reissued", nil), tok("deactivated", nil), tok("forgotten", nil),
 	}
-	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.SyncOptions{}))
+	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.BatchOptions{}))
 
 	want := map[string]tokenize.EventKind{
 		"suspended": tokenize.EventStateChanged, "reactivated": tokenize.EventStateChanged,
@@ -87,19 +87,19 @@ func TestSyncYieldsWhatChanged(t *testing.T) {
 
 	// A second sweep from the same copies reports the same ids (a repeat);
 	// one from the updated copies reports nothing.
-	again := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.SyncOptions{}))
+	again := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.BatchOptions{}))
 	updated := slices.Clone(heldTokens)
 	for id, r := range got {
 		assert.Equal(t, r.Event.ID, again[id].Event.ID, "the same change from the same copy has the same id")
 		i := slices.IndexFunc(updated, func(h tokenize.NetworkToken) bool { return h.ID == id })
 		r.Event.Apply(&updated[i])
 	}
-	assert.Empty(t, collect(c.SyncNetworkTokens(context.Background(), heldSeq(updated...), tokenize.SyncOptions{})))
+	assert.Empty(t, collect(c.SyncNetworkTokens(context.Background(), heldSeq(updated...), tokenize.BatchOptions{})))
 
 	// The same change happening again after it was applied is a new event.
 	p.set(tok("reactivated", func(nt *tokenize.NetworkToken) { nt.State = tokenize.StateSuspended }))
 	i := slices.IndexFunc(updated, func(h tokenize.NetworkToken) bool { return h.ID == "reactivated" })
-	resuspended := collect(c.SyncNetworkTokens(context.Background(), heldSeq(updated[i]), tokenize.SyncOptions{}))
+	resuspended := collect(c.SyncNetworkTokens(context.Background(), heldSeq(updated[i]), tokenize.BatchOptions{}))
 	assert.NotEqual(t, got["reactivated"].Event.ID, resuspended["reactivated"].Event.ID)
 }
 
@@ -112,7 +112,7 @@ func TestSyncEventTimeIsNeverBeforeTheProviders(t *testing.T) {
 	p.set(tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateSuspended, UpdatedAt: ahead})
 	held := tokenize.NetworkToken{ID: "nt_1", State: tokenize.StateActive, UpdatedAt: fixedNow.Add(2 * time.Second)}
 	c := tokenize.New(p, clockAt(fixedNow))
-	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(held), tokenize.SyncOptions{}))
+	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(held), tokenize.BatchOptions{}))
 	ev := got["nt_1"].Event
 	require.NotNil(t, ev)
 	assert.Equal(t, ahead, ev.OccurredAt)
@@ -133,12 +133,15 @@ func TestSyncBoundsConcurrencyAndReportsErrors(t *testing.T) {
 	}
 	heldTokens = append(heldTokens, tokenize.NetworkToken{ID: "bad/id"})
 	c := tokenize.New(p)
-	var progress []int
-	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.SyncOptions{Concurrency: 3,
-		Progress: func(checked int) { progress = append(progress, checked) }}))
+	var progress []tokenize.Progress
+	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.BatchOptions{Concurrency: 3,
+		Progress: func(p tokenize.Progress) { progress = append(progress, p) }}))
 	assert.Len(t, got, 61)
 	require.Len(t, progress, 61, "Progress counts every token dealt with")
-	assert.Equal(t, 61, progress[60])
+	assert.Equal(t, 61, progress[60].Done)
+	assert.Equal(t, 60, progress[60].Changed)
+	assert.Equal(t, 1, progress[60].Failed)
+	assert.Equal(t, 1, progress[60].FailedWith(tokenize.InvalidArgument))
 	assert.LessOrEqual(t, p.peak.Load(), int64(3))
 	assert.Equal(t, int64(3), p.peak.Load())
 	bad := got["bad/id"]
@@ -161,7 +164,7 @@ func TestSyncWaitsOutRateLimits(t *testing.T) {
 	// No retries inside the Client: the sweep's own waiting is measured.
 	c := tokenize.New(p, tokenize.WithRetryPolicy(tokenize.RetryPolicy{}))
 	const workers = 4
-	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.SyncOptions{Concurrency: workers}))
+	got := collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens...), tokenize.BatchOptions{Concurrency: workers}))
 	assert.Empty(t, got, "nothing changed and the throttled read was repeated, not reported")
 	require.Len(t, p.throttledAt, 1)
 	require.Len(t, p.readAt, 8)
@@ -177,7 +180,7 @@ func TestSyncWaitsOutRateLimits(t *testing.T) {
 
 	// Throttled beyond the rounds: the error is reported.
 	p.throttle, p.retryAfter = 100, time.Millisecond
-	got = collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens[0]), tokenize.SyncOptions{}))
+	got = collect(c.SyncNetworkTokens(context.Background(), heldSeq(heldTokens[0]), tokenize.BatchOptions{}))
 	assert.Equal(t, tokenize.RateLimited, tokenize.CodeOf(got["nt_0"].Err))
 }
 
@@ -195,7 +198,7 @@ func TestSyncCancellation(t *testing.T) {
 	defer cancel()
 	c := tokenize.New(p)
 	n := 0
-	for r := range c.SyncNetworkTokens(ctx, infinite, tokenize.SyncOptions{Concurrency: 4}) {
+	for r := range c.SyncNetworkTokens(ctx, infinite, tokenize.BatchOptions{Concurrency: 4}) {
 		n++
 		assert.Equal(t, tokenize.DeadlineExceeded, tokenize.CodeOf(r.Err), "in-flight reads end with the context's error")
 	}
@@ -208,7 +211,7 @@ func TestSyncUnsupported(t *testing.T) {
 	p.caps.Operations = []tokenize.Operation{tokenize.OpCreatePaymentToken}
 	c := tokenize.New(p)
 	var results []tokenize.SyncResult
-	for r := range c.SyncNetworkTokens(context.Background(), heldSeq(tokenize.NetworkToken{ID: "nt_1"}, tokenize.NetworkToken{ID: "nt_2"}), tokenize.SyncOptions{}) {
+	for r := range c.SyncNetworkTokens(context.Background(), heldSeq(tokenize.NetworkToken{ID: "nt_1"}, tokenize.NetworkToken{ID: "nt_2"}), tokenize.BatchOptions{}) {
 		results = append(results, r)
 	}
 	require.Len(t, results, 1, "one failure for the sweep, not one per token")

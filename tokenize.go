@@ -1,6 +1,7 @@
 package tokenize
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/tokenize-go/tokenize/internal/redact"
+	"github.com/tokenize-go/tokenize/internal/stream"
 )
 
 // DefaultTimeout bounds a call whose context has no deadline. A provider
@@ -278,6 +280,15 @@ func (c *Client) RequestCryptogram(ctx context.Context, req CryptogramRequest) (
 // classifies the outcome and logs it.
 func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn func(context.Context) (T, error)) (T, *Error) {
 	var zero T
+	// Inside a batch, a Throttle paces every attempt. The wait for the
+	// first is the batch's queue, not the provider's time: it comes before
+	// the call is timed, logged, observed or given its default timeout. A
+	// call that will not be sent does not wait; a context that ends while
+	// waiting is reported below (Canceled, nothing sent, Attempts 0).
+	th := throttleOf(ctx)
+	if th != nil && verr == nil && c.caps.Supports(op) {
+		_ = th.Wait(ctx) // it fails only when ctx ends, which ctx.Err() below reports
+	}
 	// Whether the call is logged is decided once, here: with debug logging
 	// off (the production case) the clock is not read for the log and no
 	// attribute is built.
@@ -317,7 +328,13 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 	callCtx = cc
 	policy := c.retry
 	earlierMayHaveApplied := false
+	var last *Error // the previous attempt's error
 	for attempt := 1; ; attempt++ {
+		if th != nil && attempt > 1 {
+			if err := th.Wait(callCtx); err != nil {
+				return zero, c.finish(ctx, op, lg, c.classify(callCtx, last), info)
+			}
+		}
 		info.attempts = attempt
 		actx := lg.startAttempt(callCtx, attempt)
 		res, err := fn(actx)
@@ -331,12 +348,16 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 		e := c.classify(callCtx, err)
 		e.Attempts = attempt
 		lg.endAttempt(actx, attempt, e)
+		if th != nil && e.Code == RateLimited {
+			th.Throttled(cmp.Or(e.RetryAfter, rateLimitedPause))
+		}
 		if e.Code == NotFound && isDelete(op) && earlierMayHaveApplied {
 			// An earlier attempt's answer was lost, and it evidently
 			// deleted the token: the caller's goal holds.
 			return zero, c.finish(ctx, op, lg, nil, info)
 		}
 		earlierMayHaveApplied = earlierMayHaveApplied || !notProcessed(e)
+		last = e
 		if !e.Retryable || attempt >= policy.MaxAttempts {
 			return zero, c.finish(ctx, op, lg, e, info)
 		}
@@ -397,10 +418,15 @@ type callContext struct {
 	obs CallObserver
 }
 
-// Value implements context.Context.
+// Value implements context.Context. It hides a batch's Throttle from
+// the provider: a provider that calls through Clients of its own (a
+// router) must not pace the same request twice.
 func (c *callContext) Value(key any) any {
-	if key == (callKey{}) {
+	switch key {
+	case callKey{}:
 		return c
+	case throttleKey{}:
+		return (*stream.Throttle)(nil)
 	}
 	return c.Context.Value(key)
 }

@@ -1,6 +1,7 @@
 package conformance
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
@@ -9,6 +10,7 @@ import (
 	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -457,6 +459,9 @@ func (r *benchRun) report(b *testing.B) {
 func (r *benchRun) batch(b *testing.B, items, concurrency int, fromPaymentToken bool) {
 	ctx := context.Background()
 	c := r.env.Client
+	if concurrency <= 0 {
+		concurrency = tokenize.DefaultBatchConcurrency
+	}
 	b.ReportAllocs()
 	for i := 0; i < b.N; i++ {
 		b.StopTimer()
@@ -472,21 +477,25 @@ func (r *benchRun) batch(b *testing.B, items, concurrency int, fromPaymentToken 
 			}
 		}
 		b.StartTimer()
-		res, err := c.ProvisionNetworkTokens(ctx, reqs, tokenize.BatchOptions{Concurrency: concurrency})
-		b.StopTimer()
-		if err != nil {
-			b.Fatalf("ProvisionNetworkTokens: %v", err)
-		}
 		failed := 0
 		var first error
-		for _, it := range res {
-			if it.Err != nil {
+		note := func(err error) {
+			if err != nil {
 				failed++
-				if first == nil {
-					first = it.Err
+				first = cmp.Or(first, err)
+			}
+		}
+		in := func(yield func(tokenize.ProvisionItem) bool) {
+			for j := range reqs {
+				if !yield(tokenize.ProvisionItem{Key: strconv.Itoa(j), Request: reqs[j]}) {
+					return
 				}
 			}
 		}
+		for it := range c.ProvisionNetworkTokens(ctx, in, tokenize.BatchOptions{Concurrency: concurrency}) {
+			note(it.Err)
+		}
+		b.StopTimer()
 		if failed > 0 {
 			b.Fatalf("%d of %d items failed; first: %v", failed, items, first)
 		}

@@ -157,7 +157,7 @@ func (c *tc) requireIssuer() {
 func (c *tc) sync(held ...tokenize.NetworkToken) []tokenize.SyncResult {
 	c.t.Helper()
 	var out []tokenize.SyncResult
-	for r := range c.env.Client.SyncNetworkTokens(c.ctx, slices.Values(held), tokenize.SyncOptions{}) {
+	for r := range c.env.Client.SyncNetworkTokens(c.ctx, slices.Values(held), tokenize.BatchOptions{}) {
 		c.rec.err(r.Err)
 		if r.Event != nil {
 			c.noteEvent(r.Event)

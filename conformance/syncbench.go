@@ -93,7 +93,7 @@ func RunSyncBenchmark(b *testing.B, h Harness, held int) {
 	start := time.Now()
 	for range b.N {
 		events = 0
-		for r := range c.SyncNetworkTokens(ctx, copies, tokenize.SyncOptions{}) {
+		for r := range c.SyncNetworkTokens(ctx, copies, tokenize.BatchOptions{}) {
 			if r.Err != nil {
 				b.Fatalf("sync %s: %v", r.ID, r.Err)
 			}
@@ -119,7 +119,7 @@ func RunSyncBenchmark(b *testing.B, h Harness, held int) {
 				return
 			}
 		}
-	}, tokenize.SyncOptions{}) {
+	}, tokenize.BatchOptions{}) {
 		if r.Err != nil {
 			b.Fatalf("sync %s: %v", r.ID, r.Err)
 		}

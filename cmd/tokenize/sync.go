@@ -99,7 +99,7 @@ func syncHeld(ctx context.Context, std stdio, c *tokenize.Client, out *output, r
 	}
 	failed, n := 0, 0
 	var werr error
-	for res := range c.SyncNetworkTokens(ctx, held, tokenize.SyncOptions{Concurrency: concurrency}) {
+	for res := range c.SyncNetworkTokens(ctx, held, tokenize.BatchOptions{Concurrency: concurrency}) {
 		n++
 		if res.Err != nil {
 			failed++

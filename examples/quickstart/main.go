@@ -347,7 +347,7 @@ func tokenChange(ctx context.Context, c *tokenize.Client, held tokenize.NetworkT
 			return "", err
 		}
 	} else {
-		for r := range c.SyncNetworkTokens(ctx, slices.Values([]tokenize.NetworkToken{held}), tokenize.SyncOptions{}) {
+		for r := range c.SyncNetworkTokens(ctx, slices.Values([]tokenize.NetworkToken{held}), tokenize.BatchOptions{}) {
 			if r.Err != nil {
 				return "", r.Err
 			}

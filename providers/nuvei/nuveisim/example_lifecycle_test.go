@@ -32,7 +32,7 @@ func ExampleSimulator_ReissueCard() {
 		fmt.Println(err)
 		return
 	}
-	for r := range client.SyncNetworkTokens(ctx, slices.Values([]tokenize.NetworkToken{held}), tokenize.SyncOptions{}) {
+	for r := range client.SyncNetworkTokens(ctx, slices.Values([]tokenize.NetworkToken{held}), tokenize.BatchOptions{}) {
 		if r.Err != nil {
 			fmt.Println(r.Err)
 			continue
