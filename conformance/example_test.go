@@ -5,6 +5,7 @@ import (
 	"os"
 	"testing"
 
+	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/conformance"
 )
 
@@ -34,4 +35,19 @@ func runQuietly(f func(*testing.T)) bool {
 	}
 	match := func(string, string) (bool, error) { return true, nil }
 	return testing.RunTests(match, []testing.InternalTest{{Name: "TestConformance", F: f}})
+}
+
+// A backfill's cards are distinct Visa numbers that no simulator treats as
+// a test card, each valid by the Luhn check; everything else is the base
+// card's.
+func ExampleBackfillCard() {
+	base := tokenize.Card{Number: "4242424242424242", ExpiryMonth: 12, ExpiryYear: 2031, CVV: "123"}
+	for i := range 3 {
+		card := conformance.BackfillCard(base, i)
+		fmt.Println(card.Number.Reveal(), card.ExpiryMonth, card.ExpiryYear)
+	}
+	// Output:
+	// 4900000000000003 12 2031
+	// 4900000000000011 12 2031
+	// 4900000000000029 12 2031
 }

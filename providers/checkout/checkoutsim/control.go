@@ -43,3 +43,24 @@ func (st *store) reset() {
 	defer st.mu.Unlock()
 	st.held = newHeld()
 }
+
+// Reset forgets every access token, card token, instrument and network
+// token, as POST /_sim/reset does: clients holding an access token get 401
+// and request a new one. A long test resets to keep the simulator's memory
+// bounded.
+func (s *Simulator) Reset() { s.store.reset() }
+
+// NetworkTokensByCard returns how many network tokens the simulator has
+// provisioned from each card number (given as a card or through an
+// instrument) since it started or was last reset: a 201, not the 200 that
+// returns a token already provisioned. Tests count duplicates and lost
+// items with it where the tokens are made. It is never served over HTTP.
+func (s *Simulator) NetworkTokensByCard() map[string]int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	counts := make(map[string]int, len(s.networkTokens))
+	for _, nt := range s.networkTokens {
+		counts[nt.provisionedFrom]++
+	}
+	return counts
+}

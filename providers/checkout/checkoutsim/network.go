@@ -70,7 +70,7 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 		id: s.newID("nt_"), state: "active", scheme: "mdes",
 		cardLast4: c.number[len(c.number)-4:], cardMonth: c.expiryMonth, cardYear: c.expiryYear,
 		par: "5001" + strings.ToUpper(fingerprint("par" + c.number))[:25], trid: "50110030273", cardArt: cardArtID(c.number),
-		created: now, modified: now,
+		created: now, modified: now, provisionedFrom: c.number,
 	}
 	if vts {
 		nt.scheme, nt.trid = "vts", "40010030273"

@@ -87,6 +87,10 @@ type networkToken struct {
 	tokenSchemeID       string // token_scheme_id
 	cardArt             string // the card art's id at the card-art host
 	created, modified   time.Time
+	// provisionedFrom is the number of the card it was provisioned from
+	// (directly or through an instrument), never answered: what
+	// NetworkTokensByCard counts by.
+	provisionedFrom string
 }
 
 // hasDPAN reports the states whose answers carry the DPAN and its expiry

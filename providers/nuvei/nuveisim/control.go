@@ -26,3 +26,25 @@ func (st *store) reset() {
 	defer st.mu.Unlock()
 	st.held = newHeld()
 }
+
+// Reset forgets every payment token, temporary token and network token, as
+// POST /_sim/reset does. A long test resets to keep the simulator's memory
+// bounded.
+func (s *Simulator) Reset() { s.store.reset() }
+
+// NetworkTokensByCard returns how many network tokens the simulator has
+// provisioned from each card number since it started or was last reset.
+// Nuvei's POST /network-tokens is not idempotent: every success makes a
+// new token, so a count above one is a duplicate. Tests count duplicates
+// and lost items with it where the tokens are made. It is never served
+// over HTTP.
+func (s *Simulator) NetworkTokensByCard() map[string]int {
+	st := &s.store
+	st.mu.Lock()
+	defer st.mu.Unlock()
+	counts := make(map[string]int, len(st.networks))
+	for _, nt := range st.networks {
+		counts[nt.provisionedFrom]++
+	}
+	return counts
+}

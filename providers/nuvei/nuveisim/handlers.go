@@ -155,7 +155,7 @@ func (s *Simulator) provision(req *provisionRequest) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	nt := &networkToken{paymentTokenID: s.rand.UUID(), card: c, merchRef: str(req.MerchantReference), par: par(c.number)}
+	nt := &networkToken{paymentTokenID: s.rand.UUID(), card: c, provisionedFrom: c.number, merchRef: str(req.MerchantReference), par: par(c.number)}
 	s.provisionOutcome(nt)
 	if nt.number != "" {
 		exp := s.now().AddDate(3, 0, 0)

@@ -44,12 +44,16 @@ type paymentToken struct {
 type networkToken struct {
 	paymentTokenID string
 	card           *cardData
-	number         string
-	month, year    string
-	status         string
-	tur, par       string
-	trid           string
-	merchRef       string
+	// provisionedFrom is the number of the card it was provisioned from
+	// (a reissue changes card, not this): what NetworkTokensByCard counts
+	// by.
+	provisionedFrom string
+	number          string
+	month, year     string
+	status          string
+	tur, par        string
+	trid            string
+	merchRef        string
 	// cardUpdated, updateReason and updated are the account updater's
 	// report of a reissued card (ReissueCard).
 	cardUpdated  bool

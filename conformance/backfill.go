@@ -1,0 +1,463 @@
+package conformance
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"os"
+	"slices"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/tokenize-go/tokenize"
+)
+
+// ProvisionCounter is implemented by a Simulator that counts, per card
+// number, the network tokens it has provisioned (both simulators do). The
+// Backfill cases count duplicates and lost items with it, where the tokens
+// are made; without it they check only what the Client reports.
+type ProvisionCounter interface {
+	// NetworkTokensByCard returns how many network tokens the simulator
+	// has provisioned from each card number, directly or through a
+	// payment token, since it started or was last reset. A provision
+	// answered with an existing token does not count.
+	NetworkTokensByCard() map[string]int
+}
+
+// BackfillItemsEnv names the environment variable that sets the number of
+// cards of the Backfill cases' fault run (backfillItems when unset), for
+// the 10,000-card run of PERFORMANCE.md:
+//
+//	TOKENIZE_BACKFILL_ITEMS=10000 go test -run 'TestConformance$/Backfill/Faults' ./providers/...
+const BackfillItemsEnv = "TOKENIZE_BACKFILL_ITEMS"
+
+// Sizes of the Backfill cases in the ordinary suite: enough items for
+// every fault of the matrix to hit several of them, few enough to run in
+// seconds.
+const (
+	backfillItems = 170
+	// backfillFaultEvery: one item in this many arms a fault of the
+	// matrix, each on one request.
+	backfillFaultEvery = 5
+	// backfillTimeout bounds each call of the fault run (a Stall fault
+	// lasts that long).
+	backfillTimeout = 500 * time.Millisecond
+)
+
+// The rate case: a rate a machine sustains against a simulator on
+// loopback many times over, even on two shared cores at a load of 10
+// under the race detector, so that only the limiter decides the pace.
+const (
+	backfillRate      = 20.0
+	backfillRateBurst = 8
+	backfillRateItems = 48 // two seconds at the rate, after the first burst
+)
+
+// testBackfill runs the cases of Client.ProvisionNetworkTokens against the
+// simulator: every item accounted for under the whole fault matrix and
+// after a cancellation, counted at the simulator, and the rate limit kept.
+func testBackfill(t *testing.T, h Harness) {
+	t.Run("Faults", func(t *testing.T) { testBackfillFaults(t, h) })
+	t.Run("CancelAndResume", func(t *testing.T) { testBackfillCancelAndResume(t, h) })
+	t.Run("RateLimit", func(t *testing.T) { testBackfillRateLimit(t, h) })
+}
+
+// backfill is one backfill under test: the items, and what the caller's
+// database would hold after each run.
+type backfill struct {
+	c     *tc
+	cards []tokenize.Card
+	items []tokenize.ProvisionItem
+	// byKey is the index of each key in items.
+	byKey map[string]int
+	// saved is the network token id written back per key; reconcile the
+	// keys whose outcome is unknown.
+	saved     map[string]string
+	reconcile map[string]bool
+}
+
+// newBackfill prepares n distinct cards, provisioned from the card where
+// the provider accepts one and from a payment token of it otherwise.
+func (c *tc) newBackfill(n int) *backfill {
+	c.t.Helper()
+	c.requireOp(tokenize.OpProvisionNetworkToken)
+	bf := &backfill{c: c, byKey: make(map[string]int, n), saved: map[string]string{}, reconcile: map[string]bool{}}
+	for i := range n {
+		card := BackfillCard(c.h.Fixtures.VisaCard, i)
+		c.rec.sensitive("card number", card.Number.Reveal())
+		req := tokenize.ProvisionNetworkTokenRequest{Card: &card}
+		if !c.caps.ProvisionFromCard {
+			req = tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: c.createCard(card, "").ID}
+		}
+		key := "card-" + strconv.Itoa(i)
+		bf.cards = append(bf.cards, card)
+		bf.items = append(bf.items, tokenize.ProvisionItem{Key: key, Request: req})
+		bf.byKey[key] = i
+	}
+	return bf
+}
+
+// BackfillCard returns the i-th card of a backfill: base with a distinct
+// card number, a Visa number (49…, 16 digits, valid Luhn) that no
+// simulator's test card uses, so that every item is a card of its own.
+func BackfillCard(base tokenize.Card, i int) tokenize.Card {
+	body := fmt.Sprintf("49%013d", i)
+	base.Number = tokenize.PAN(body + strconv.Itoa(luhnDigit(body)))
+	return base
+}
+
+// luhnDigit is the check digit that makes body+digit pass the Luhn check.
+func luhnDigit(body string) int {
+	sum := 0
+	for i := len(body) - 1; i >= 0; i-- {
+		d := int(body[i] - '0')
+		if (len(body)-1-i)%2 == 0 {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+	}
+	return (10 - sum%10) % 10
+}
+
+// run provisions items and returns each key's one result and the last
+// Progress; it fails the test on a second result for a key or a key not
+// asked for.
+func (bf *backfill) run(ctx context.Context, items iter.Seq[tokenize.ProvisionItem], opts tokenize.BatchOptions) (map[string]tokenize.ProvisionResult, tokenize.Progress) {
+	t := bf.c.t
+	t.Helper()
+	var last tokenize.Progress
+	report := opts.Progress
+	opts.Progress = func(p tokenize.Progress) {
+		last = p
+		if report != nil {
+			report(p)
+		}
+	}
+	got := map[string]tokenize.ProvisionResult{}
+	for r := range bf.c.env.Client.ProvisionNetworkTokens(ctx, items, opts) {
+		_, known := bf.byKey[r.Key]
+		require.True(t, known, "a result for key %q, which no item has: %v", r.Key, r.Err)
+		_, dup := got[r.Key]
+		require.False(t, dup, "a second result for %s", r.Key)
+		got[r.Key] = r
+		bf.c.note(r.Token, r.Err)
+		bf.c.noteToken(r.Token)
+	}
+	return got, last
+}
+
+// Reconciling waits for the simulator to settle: a request the Client
+// abandoned (cancelled, timed out) may still be carried out after the
+// batch returned, as at a real provider, so its count is read once no
+// count has moved for settleQuiet, or after settleMax.
+const (
+	settleQuiet = 100 * time.Millisecond
+	settleMax   = 3 * time.Second
+)
+
+// counts returns the simulator's count of network tokens per card of the
+// backfill once it has settled, or nil without a ProvisionCounter.
+func (bf *backfill) counts() []int {
+	pc, ok := bf.c.env.Sim.(ProvisionCounter)
+	if !ok {
+		return nil
+	}
+	read := func() []int {
+		byCard := pc.NetworkTokensByCard()
+		out := make([]int, len(bf.cards))
+		for i, card := range bf.cards {
+			out[i] = byCard[card.Number.Reveal()]
+		}
+		return out
+	}
+	cur := read()
+	for deadline := time.Now().Add(settleMax); time.Now().Before(deadline); {
+		time.Sleep(settleQuiet)
+		next := read()
+		if slices.Equal(cur, next) {
+			break
+		}
+		cur = next
+	}
+	return cur
+}
+
+// check verifies one run's results against the simulator's counts
+// (nil: not available) and writes back what a caller would: the token of
+// each item provisioned, the keys to reconcile.
+func (bf *backfill) check(results map[string]tokenize.ProvisionResult, counts []int, last tokenize.Progress) (ok, failed, unknown int) {
+	t := bf.c.t
+	t.Helper()
+	idempotent := bf.c.caps.ProvisionIsIdempotent
+	ids := map[string]string{}
+	for key, r := range results {
+		i := bf.byKey[key]
+		if r.Err == nil {
+			ok++
+			require.NotNil(t, r.Token, key)
+			require.NotEmpty(t, r.Token.ID, key)
+			if other, dup := ids[r.Token.ID]; dup {
+				t.Errorf("%s and %s got the same token %s", key, other, r.Token.ID)
+			}
+			ids[r.Token.ID] = key
+			bf.saved[key] = r.Token.ID
+			delete(bf.reconcile, key)
+			if counts != nil {
+				assert.Equal(t, 1, counts[i], "%s: provisioned, so exactly one token at the simulator", key)
+			}
+			continue
+		}
+		failed++
+		assert.Nil(t, r.Token, key)
+		if tokenize.IsOutcomeUnknown(r.Err) {
+			unknown++
+			bf.reconcile[key] = true
+		}
+		if counts == nil {
+			continue
+		}
+		switch {
+		case counts[i] > 1:
+			t.Errorf("%s: %d tokens at the simulator: a duplicate", key, counts[i])
+		case !idempotent && !tokenize.IsOutcomeUnknown(r.Err) && counts[i] != 0:
+			t.Errorf("%s: failed with %v, without OutcomeUnknown, yet the simulator made its token", key, r.Err)
+		}
+	}
+	assert.Equal(t, len(results), last.Done, "Progress.Done")
+	assert.Equal(t, failed, last.Failed, "Progress.Failed")
+	assert.Equal(t, unknown, last.OutcomeUnknown, "Progress.OutcomeUnknown")
+	return ok, failed, unknown
+}
+
+// resume returns the items a rerun sends, as the caller's database would
+// select them: every item where provisioning is idempotent (what was made
+// comes back as AlreadyExisted); otherwise the items without a saved token,
+// after reconciling those whose outcome was unknown with the simulator's
+// counts (a caller looks in the provider's records, found by the
+// MerchantReference it set).
+func (bf *backfill) resume(counts []int) iter.Seq[tokenize.ProvisionItem] {
+	if bf.c.caps.ProvisionIsIdempotent {
+		return func(yield func(tokenize.ProvisionItem) bool) {
+			for _, it := range bf.items {
+				if !yield(it) {
+					return
+				}
+			}
+		}
+	}
+	if counts == nil && len(bf.reconcile) > 0 {
+		bf.c.t.Skipf("%d outcomes to reconcile, and no ProvisionCounter on the simulator to reconcile them with: the rerun is not checked",
+			len(bf.reconcile))
+	}
+	for key := range bf.reconcile {
+		if counts[bf.byKey[key]] == 1 {
+			bf.saved[key] = "(reconciled)"
+		}
+		delete(bf.reconcile, key)
+	}
+	return func(yield func(tokenize.ProvisionItem) bool) {
+		for _, it := range bf.items {
+			if _, done := bf.saved[it.Key]; done {
+				continue
+			}
+			if !yield(it) {
+				return
+			}
+		}
+	}
+}
+
+// finish reruns what resume selects with no fault armed and checks the
+// end state: every item has its token, and the simulator holds exactly one
+// per card: no duplicate, no item lost.
+func (bf *backfill) finish(counts []int) {
+	t := bf.c.t
+	t.Helper()
+	before := map[string]string{}
+	for k, v := range bf.saved {
+		before[k] = v
+	}
+	results, last := bf.run(context.Background(), bf.resume(counts), tokenize.BatchOptions{})
+	ok, failed, _ := bf.check(results, nil, last)
+	assert.Zero(t, failed, "the rerun, with no fault, provisions everything")
+	for key, r := range results {
+		if r.Err != nil {
+			t.Errorf("%s: rerun: %v", key, r.Err)
+			continue
+		}
+		prev, had := before[key]
+		if bf.c.caps.ProvisionIsIdempotent && had {
+			assert.True(t, r.Token.AlreadyExisted, "%s: provisioned by the first run, so existing now", key)
+			assert.Equal(t, prev, r.Token.ID, "%s: the same token as the first run's", key)
+		}
+		if counts != nil && counts[bf.byKey[key]] == 1 {
+			assert.True(t, r.Token.AlreadyExisted, "%s: made by the first run although it failed there", key)
+		}
+	}
+	assert.Len(t, bf.saved, len(bf.items), "every item has its token")
+	t.Logf("rerun: %d items sent again, %d came back as already existing", ok, last.AlreadyExisted)
+	if final := bf.counts(); final != nil {
+		dups, lost := 0, 0
+		for i, n := range final {
+			switch {
+			case n > 1:
+				dups++
+				t.Errorf("%s: %d tokens at the simulator", bf.items[i].Key, n)
+			case n == 0:
+				lost++
+				t.Errorf("%s: no token at the simulator", bf.items[i].Key)
+			}
+		}
+		t.Logf("at the simulator: %d cards, %d duplicates, %d lost", len(final), dups, lost)
+	}
+}
+
+// testBackfillFaults runs a backfill with the suite's fault matrix armed
+// on one request in backfillFaultEvery, round the matrix, then resumes it
+// as a caller would: every item ends with exactly one token at the
+// simulator.
+func testBackfillFaults(t *testing.T, h Harness) {
+	c := setup(t, h, tokenize.WithRetryPolicy(faultPolicy), tokenize.WithTimeout(backfillTimeout))
+	c.skipUnlessSim()
+	inj := c.env.Sim.Faults()
+	if inj == nil {
+		t.Skip("the simulator has no fault injection")
+	}
+	n := backfillItems
+	if v := os.Getenv(BackfillItemsEnv); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(t, err, BackfillItemsEnv)
+	}
+	c.warm()
+	bf := c.newBackfill(n)
+	if _, ok := c.env.Sim.(ProvisionCounter); !ok {
+		t.Log("the simulator has no ProvisionCounter: the results are checked, not the tokens it holds")
+	}
+	t.Cleanup(inj.Clear)
+	matrix := FaultMatrix()
+	before := inj.Injected()
+	// Each fault is armed as an item is taken and hits one request, that
+	// item's or another's in flight: faults spread over the whole run.
+	faulty := func(yield func(tokenize.ProvisionItem) bool) {
+		for i, it := range bf.items {
+			if i%backfillFaultEvery == 0 {
+				f := matrix[(i/backfillFaultEvery)%len(matrix)].Fault
+				f.Times, f.Method = 1, "POST"
+				inj.Inject(f)
+			}
+			if !yield(it) {
+				return
+			}
+		}
+	}
+	start := time.Now()
+	results, last := bf.run(context.Background(), faulty, tokenize.BatchOptions{Total: n})
+	elapsed := time.Since(start)
+	inj.Clear()
+	injected := inj.Injected() - before
+	require.Len(t, results, n, "every item has a result")
+	counts := bf.counts()
+	ok, failed, unknown := bf.check(results, counts, last)
+	assert.Positive(t, injected, "no fault hit a request")
+	var codes []string
+	for code, k := range last.Failures() {
+		codes = append(codes, fmt.Sprintf("%s %d", code, k))
+	}
+	t.Logf("%d items in %v, %d faults injected: %d provisioned (%d already existing), %d failed %v, %d of them with outcome unknown",
+		n, elapsed.Round(time.Millisecond), injected, ok, last.AlreadyExisted, failed, codes, unknown)
+	bf.finish(counts)
+}
+
+// testBackfillCancelAndResume cancels a paced backfill a third of the way
+// through: it stops promptly, every item taken has exactly one result and
+// no other item was sent; a rerun finishes the job without a duplicate.
+func testBackfillCancelAndResume(t *testing.T, h Harness) {
+	c := setup(t, h)
+	c.skipUnlessSim()
+	c.warm()
+	const n = 90
+	bf := c.newBackfill(n)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var canceledAt time.Time
+	taken := 0
+	items := func(yield func(tokenize.ProvisionItem) bool) {
+		for _, it := range bf.items {
+			taken++
+			if !yield(it) {
+				return
+			}
+		}
+	}
+	opts := tokenize.BatchOptions{RequestsPerSecond: 120, Burst: 1, Progress: func(p tokenize.Progress) {
+		if p.Done == n/3 {
+			canceledAt = time.Now()
+			cancel()
+		}
+	}}
+	results, last := bf.run(ctx, items, opts)
+	stopped := time.Since(canceledAt)
+	assert.Less(t, stopped, time.Second, "a canceled backfill stops promptly")
+	assert.Less(t, taken, n, "items after the cancellation are not taken")
+	assert.Len(t, results, taken, "every item taken has exactly one result")
+	counts := bf.counts()
+	notSent := 0
+	for key, r := range results {
+		var e *tokenize.Error
+		if r.Err != nil && assert.ErrorAs(t, r.Err, &e) && e.Attempts == 0 {
+			notSent++
+			assert.Equal(t, tokenize.Canceled, e.Code, "%s: never sent, because of the cancellation", key)
+			if counts != nil {
+				assert.Zero(t, counts[bf.byKey[key]], "%s: reported not sent, yet provisioned", key)
+			}
+		}
+	}
+	if counts != nil {
+		for i := taken; i < n; i++ {
+			assert.Zero(t, counts[i], "%s: never taken, yet provisioned", bf.items[i].Key)
+		}
+	}
+	ok, failed, unknown := bf.check(results, counts, last)
+	t.Logf("canceled after %d results, stopped %v later: %d taken, %d provisioned, %d failed (%d never sent, %d with outcome unknown)",
+		n/3, stopped.Round(time.Millisecond), taken, ok, failed, notSent, unknown)
+	bf.finish(counts)
+}
+
+// testBackfillRateLimit provisions at a configured rate the simulator
+// serves many times over: the items go at that rate, within 5 %. The rate
+// is measured between completions, from the first after the initial burst
+// to the last, so that a loaded machine's latency, the same at both ends,
+// does not count.
+func testBackfillRateLimit(t *testing.T, h Harness) {
+	c := setup(t, h)
+	c.skipUnlessSim()
+	c.warm()
+	bf := c.newBackfill(backfillRateItems)
+	var done []time.Duration // Progress.Elapsed at each completion
+	results, last := bf.run(context.Background(), func(yield func(tokenize.ProvisionItem) bool) {
+		for _, it := range bf.items {
+			if !yield(it) {
+				return
+			}
+		}
+	}, tokenize.BatchOptions{Concurrency: 2 * backfillRateBurst, RequestsPerSecond: backfillRate, Burst: backfillRateBurst,
+		Progress: func(p tokenize.Progress) { done = append(done, p.Elapsed) }})
+	_, failed, _ := bf.check(results, bf.counts(), last)
+	require.Zero(t, failed)
+	require.Len(t, done, backfillRateItems)
+	// The first burst goes at once and completes together; every later
+	// request waits its turn, 1/rate after the one before.
+	span := done[len(done)-1] - done[backfillRateBurst]
+	rate := float64(len(done)-1-backfillRateBurst) / span.Seconds()
+	t.Logf("%d items, %.1f/s after the first burst (limit %.0f/s, burst %d); %v in all",
+		backfillRateItems, rate, backfillRate, backfillRateBurst, last.Elapsed.Round(time.Millisecond))
+	assert.InDelta(t, backfillRate, rate, backfillRate*0.05, "items/s against the limit")
+	assert.Equal(t, backfillRate, last.RateLimit, "no 429, so the rate was never cut")
+}
