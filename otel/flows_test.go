@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -245,4 +246,28 @@ func TestRouter(t *testing.T) {
       - tokenize.response http.response.status_code=404
       HTTP GET (client)
 `, tel.render(w))
+}
+
+// An access-token fetch outlives the call that started it when that call
+// gives up first: the fetch goes on for the callers to come, its span
+// ends when it does, under the attempt that started it, and it is
+// counted.
+func TestTokenFetchOutlivesCall(t *testing.T) {
+	tel := newTelemetry(t)
+	w := newWire(t, nil)
+	c, srv := checkout(t, tel, w)
+	srv.Faults().Inject(faults.Fault{Kind: faults.Latency, Delay: 300 * time.Millisecond, PathPrefix: "/connect/token", Times: 1})
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	_, err := c.GetNetworkToken(ctx, "nt_aaaaaaaaaaaaaaaaaaaaaaaaaa")
+	require.Equal(t, tokenize.DeadlineExceeded, tokenize.CodeOf(err))
+	require.Eventually(t, func() bool { return len(tel.spans.Ended()) == 3 }, 5*time.Second, 10*time.Millisecond)
+	assert.Equal(t, `tokenize.GetNetworkToken [Error: DeadlineExceeded] error.type=DeadlineExceeded tokenize.attempts=1 tokenize.code=DeadlineExceeded tokenize.operation=GetNetworkToken tokenize.outcome_unknown=false tokenize.provider=checkout
+  tokenize.attempt [Error: DeadlineExceeded] error.type=DeadlineExceeded tokenize.attempt=1 tokenize.code=DeadlineExceeded
+    tokenize.access_token http.response.status_code=200 tokenize.access_token.reason=missing tokenize.code=OK tokenize.provider=checkout tokenize.request_id=id(POST /connect/token)
+      - tokenize.response http.response.status_code=200 tokenize.request_id=id(POST /connect/token)
+`, tel.render(w))
+	assert.Equal(t, `tokenize.client.access_token.duration tokenize.access_token.reason=missing tokenize.code=OK tokenize.provider=checkout count=1
+tokenize.client.active_calls tokenize.operation=GetNetworkToken tokenize.provider=checkout value=0
+tokenize.client.call.duration error.type=DeadlineExceeded tokenize.code=DeadlineExceeded tokenize.operation=GetNetworkToken tokenize.provider=checkout count=1`, tel.metrics(t))
 }
