@@ -16,10 +16,12 @@ import (
 const unknownPT = "00000000-0000-4000-8000-000000000000"
 
 // What identifies a cardholder: the tests send these, and no telemetry
-// may carry them (TestRedaction). The CVV's digits are not among those of
-// the simulators' ids.
+// may carry them (TestRedaction). Each CVV is a word that no id of its
+// simulator can contain: Checkout.com's ids use the digits 2-7 only,
+// Nuvei's UUIDs have no three-character group.
 const (
 	testCVV     = "9180"
+	nuveiCVV    = "737"
 	holderName  = "Ada Lovelace"
 	merchantRef = "customer-42-card-1"
 	customerRef = "ada@example.com"
@@ -27,7 +29,7 @@ const (
 )
 
 func nuveiCard(pan string) *tokenize.Card {
-	return &tokenize.Card{Number: tokenize.PAN(pan), ExpiryMonth: 12, ExpiryYear: 2031, CVV: testCVV, HolderName: holderName}
+	return &tokenize.Card{Number: tokenize.PAN(pan), ExpiryMonth: 12, ExpiryYear: 2031, CVV: nuveiCVV, HolderName: holderName}
 }
 
 func create(pan string) func(context.Context, *tokenize.Client, *nuveisim.Server) error {

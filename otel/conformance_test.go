@@ -52,11 +52,7 @@ func TestConformanceObserved(t *testing.T) {
 			for _, k := range keys {
 				assert.True(t, ourKeys[k], "attribute %s", k)
 			}
-			all := strings.Join(texts, "\n")
-			for _, v := range sensitive {
-				assert.NotContains(t, all, v)
-			}
-			assert.Empty(t, cardNumberLike.FindAllString(all, -1), "digit runs as long as a card number")
+			assertNone(t, strings.Join(texts, "\n"), sensitive)
 			for _, line := range strings.Split(tel.metrics(t), "\n") {
 				if strings.HasPrefix(line, tokenizeotel.ActiveCallsMetric) {
 					assert.True(t, strings.HasSuffix(line, " value=0"), "a call left in progress: %s", line)
@@ -96,9 +92,9 @@ func nuveiHarness() conformance.Harness {
 	return conformance.Harness{
 		Provider: "nuvei",
 		Fixtures: conformance.Fixtures{
-			VisaCard:       tokenize.Card{Number: nuveisim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: testCVV, HolderName: holderName},
-			MastercardCard: tokenize.Card{Number: nuveisim.MastercardPAN, ExpiryMonth: 6, ExpiryYear: 32, CVV: testCVV},
-			DeclinedCard:   tokenize.Card{Number: nuveisim.DeclinedPAN, ExpiryMonth: 1, ExpiryYear: 2033, CVV: testCVV},
+			VisaCard:       tokenize.Card{Number: nuveisim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: nuveiCVV, HolderName: holderName},
+			MastercardCard: tokenize.Card{Number: nuveisim.MastercardPAN, ExpiryMonth: 6, ExpiryYear: 32, CVV: nuveiCVV},
+			DeclinedCard:   tokenize.Card{Number: nuveisim.DeclinedPAN, ExpiryMonth: 1, ExpiryYear: 2033, CVV: nuveiCVV},
 			BankAccount: tokenize.BankAccount{AccountNumber: "11345739548759", RoutingNumber: "011000015",
 				AccountType: tokenize.AccountChecking},
 			UnknownPaymentTokenID: "00000000-0000-4000-8000-000000000000",
