@@ -87,7 +87,8 @@ type BenchOptions struct {
 //
 // Load runs RunLoad's workload (each iteration is one whole load) and
 // BatchProvision10k provisions DefaultBatchItems payment tokens with
-// Client.ProvisionNetworkTokens, reporting items/s.
+// Client.ProvisionNetworkTokens (BatchProvision10k/stream) and with the
+// slice form it replaced (/slice, the baseline), reporting items/s.
 //
 // RunBenchmarks skips in live mode and when the harness supplies no
 // Baseline.
@@ -320,7 +321,13 @@ func (r *benchRun) run(b *testing.B, o BenchOptions) {
 		if items%1000 == 0 {
 			name = fmt.Sprintf("BatchProvision%dk", items/1000)
 		}
-		b.Run(name, func(b *testing.B) { r.batch(b, items, o.BatchConcurrency, blSource != "") })
+		for _, slice := range []bool{false, true} {
+			form := "stream"
+			if slice {
+				form = "slice"
+			}
+			b.Run(name+"/"+form, func(b *testing.B) { r.batch(b, items, o.BatchConcurrency, blSource != "", slice) })
+		}
 	}
 }
 
@@ -454,9 +461,10 @@ func (r *benchRun) report(b *testing.B) {
 }
 
 // batch provisions items payment tokens (or cards) with
-// Client.ProvisionNetworkTokens; the payment tokens are created untimed,
-// fresh for every iteration so that no item finds an existing token.
-func (r *benchRun) batch(b *testing.B, items, concurrency int, fromPaymentToken bool) {
+// Client.ProvisionNetworkTokens, or with the slice form it replaced (the
+// baseline, sliceProvision); the payment tokens are created untimed, fresh
+// for every iteration so that no item finds an existing token.
+func (r *benchRun) batch(b *testing.B, items, concurrency int, fromPaymentToken, slice bool) {
 	ctx := context.Background()
 	c := r.env.Client
 	if concurrency <= 0 {
@@ -485,15 +493,21 @@ func (r *benchRun) batch(b *testing.B, items, concurrency int, fromPaymentToken 
 				first = cmp.Or(first, err)
 			}
 		}
-		in := func(yield func(tokenize.ProvisionItem) bool) {
-			for j := range reqs {
-				if !yield(tokenize.ProvisionItem{Key: strconv.Itoa(j), Request: reqs[j]}) {
-					return
+		if slice {
+			for _, it := range sliceProvision(ctx, reqs, concurrency, c.ProvisionNetworkToken) {
+				note(it.Err)
+			}
+		} else {
+			in := func(yield func(tokenize.ProvisionItem) bool) {
+				for j := range reqs {
+					if !yield(tokenize.ProvisionItem{Key: strconv.Itoa(j), Request: reqs[j]}) {
+						return
+					}
 				}
 			}
-		}
-		for it := range c.ProvisionNetworkTokens(ctx, in, tokenize.BatchOptions{Concurrency: concurrency}) {
-			note(it.Err)
+			for it := range c.ProvisionNetworkTokens(ctx, in, tokenize.BatchOptions{Concurrency: concurrency}) {
+				note(it.Err)
+			}
 		}
 		b.StopTimer()
 		if failed > 0 {

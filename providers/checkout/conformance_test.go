@@ -340,3 +340,10 @@ func BenchmarkSync(b *testing.B) {
 		b.Run(strconv.Itoa(n), func(b *testing.B) { conformance.RunSyncBenchmark(b, simHarness(), n) })
 	}
 }
+
+// BenchmarkBackfill provisions network tokens for 10,000 and 100,000 cards
+// through ProvisionNetworkTokens, beside the slice form it replaced, and
+// at a rate limit; the heap figures show it flat (PERFORMANCE.md):
+//
+//	go test -run '^$' -bench Backfill -benchtime 1x ./providers/...
+func BenchmarkBackfill(b *testing.B) { conformance.RunBackfillBenchmarks(b, simHarness()) }
