@@ -262,7 +262,7 @@ func (c *call) EndAttempt(_ context.Context, _ int, err error) {
 		c.failed = e.Code
 	}
 	if span.IsRecording() {
-		span.SetAttributes(outcomeAttrs(e, resp)...)
+		span.SetAttributes(outcomeAttrs(e, resp, 0)...)
 		setStatus(span, e)
 	}
 	span.End()
@@ -286,7 +286,11 @@ func (c *call) End(ctx context.Context, end tokenize.CallEnd) {
 	c.mu.Lock()
 	last := c.last
 	c.mu.Unlock()
-	attrs := append(outcomeAttrs(e, last), AttemptsKey.Int(end.Attempts))
+	extra := 1
+	if e != nil {
+		extra = 4
+	}
+	attrs := append(outcomeAttrs(e, last, extra), AttemptsKey.Int(end.Attempts))
 	if e != nil {
 		attrs = append(attrs, OutcomeUnknownKey.Bool(e.OutcomeUnknown))
 		if len(e.ProviderCodes) > 0 {
@@ -350,7 +354,7 @@ func (f *fetch) end(err error) {
 	f.mu.Lock()
 	last := f.last
 	f.mu.Unlock()
-	attrs := outcomeAttrs(e, last)
+	attrs := outcomeAttrs(e, last, 1)
 	if e != nil && len(e.ProviderCodes) > 0 {
 		attrs = append(attrs, ProviderCodesKey.StringSlice(e.ProviderCodes))
 	}
@@ -381,8 +385,10 @@ func responseAttrs(r tokenize.ResponseInfo) []attribute.KeyValue {
 }
 
 // outcomeAttrs are the code, the HTTP status and request id (the error's,
-// else the last response's) and, for a failure, error.type.
-func outcomeAttrs(e *tokenize.Error, last tokenize.ResponseInfo) []attribute.KeyValue {
+// else the last response's) and, for a failure, error.type, with room for
+// extra more (the SDK copies them: the slice is garbage at once, so it is
+// made no larger than needed).
+func outcomeAttrs(e *tokenize.Error, last tokenize.ResponseInfo, extra int) []attribute.KeyValue {
 	code := tokenize.OK
 	if e != nil {
 		code = e.Code
@@ -393,7 +399,7 @@ func outcomeAttrs(e *tokenize.Error, last tokenize.ResponseInfo) []attribute.Key
 			last.RequestID = e.RequestID
 		}
 	}
-	attrs := make([]attribute.KeyValue, 0, 8)
+	attrs := make([]attribute.KeyValue, 0, 4+extra)
 	attrs = append(attrs, CodeKey.String(code.String()))
 	if last.HTTPStatus != 0 {
 		attrs = append(attrs, semconv.HTTPResponseStatusCode(last.HTTPStatus))
