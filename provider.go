@@ -131,6 +131,13 @@ type Capabilities struct {
 	// InvalidArgument error naming it, before anything is sent. Checkout.com
 	// lists FieldBankHolderName: an ACH instrument needs an account holder.
 	RequiredFields []string
+	// ProvisionMayBePending reports that ProvisionNetworkToken may return
+	// a token in StateRequested, without a DPAN: the provider accepted the
+	// request and the scheme issues the token later (Access Worldpay's
+	// Mastercard tokens; Checkout.com's requested state). Finish it with
+	// Client.AwaitNetworkToken, or keep it and let SyncNetworkTokens
+	// report the change.
+	ProvisionMayBePending bool
 }
 
 // Supports reports whether op is declared.

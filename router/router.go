@@ -183,6 +183,7 @@ func (r *Router) capabilities() tokenize.Capabilities {
 		// card is routed and never retried where it may have taken effect.
 		c.ProvisionIsIdempotent = c.ProvisionIsIdempotent || canProvision && mc.ProvisionFromPaymentToken && mc.ProvisionIsIdempotent
 		c.Webhooks = c.Webhooks || mc.Webhooks
+		c.ProvisionMayBePending = c.ProvisionMayBePending || canProvision && mc.ProvisionMayBePending
 		if !m.target {
 			continue
 		}
