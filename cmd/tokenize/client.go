@@ -87,6 +87,12 @@ func (b *batchFlags) register(fs *flag.FlagSet, what string) {
 	fs.IntVar(&b.concurrency, "concurrency", tokenize.DefaultBatchConcurrency, "Keep at most `N` calls in flight when there are several ids.")
 }
 
+// registerRate defines -rate, the requests-per-second limit of a batch the
+// library runs (BatchOptions.RequestsPerSecond).
+func registerRate(fs *flag.FlagSet, rate *float64) {
+	fs.Float64Var(rate, "rate", 0, "Send at most `N` requests a second to the provider, retries included (0: no limit). A 429 slows the batch down whatever the limit: every call waits for the Retry-After, and the rate is lowered for a while.")
+}
+
 // refSource is the ids a command works on.
 type refSource struct {
 	seq   iter.Seq2[string, error]

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -15,11 +16,13 @@ import (
 // often enough to look alive, rarely enough to cost nothing per item.
 const progressInterval = 100 * time.Millisecond
 
-// progress reports long work (a batch over an -ids file; later the
-// lifecycle sync and the streaming backfill) as one line on a terminal,
-// redrawn in place:
+// progress reports long work (a batch over an -ids file, a sync, a
+// backfill) as one line on a terminal, redrawn in place:
 //
 //	network-token get: 1200/5000 24% · 3 failed (NotFound 3) · 410/s · ETA 9s
+//
+// Batches the library runs (sync, provisioning) report their counts with
+// Set; the others count each item with Add.
 //
 // It writes nothing when standard error is not a terminal, so scripts and
 // CI logs see only the results. It is safe for concurrent use; Add is
@@ -35,6 +38,7 @@ type progress struct {
 	done     int
 	failed   map[tokenize.Code]int
 	tallies  map[string]int
+	limit    float64 // the requests-per-second limit in force, 0 for none
 	lastDraw time.Time
 	drawn    bool
 }
@@ -65,21 +69,27 @@ func (p *progress) Add(err error) {
 	p.redraw()
 }
 
-// Fail records a failure of an item already counted by Add, for work whose
-// items are counted as they are taken (a sync) rather than as they finish.
-func (p *progress) Fail(err error) {
+// Set replaces the counts with those of a library batch
+// (tokenize.BatchOptions.Progress), which counts its items itself: items
+// finished, failures by code, tokens that already existed or that the
+// scheme declined, changes found by a sync, and the rate limit in force.
+func (p *progress) Set(bp tokenize.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	p.failed[tokenize.CodeOf(err)]++
-	p.redraw()
-}
-
-// Tally counts one outcome worth showing beside the counts, such as
-// "changed".
-func (p *progress) Tally(what string) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.tallies[what]++
+	p.done = bp.Done
+	clear(p.failed)
+	for code, n := range bp.Failures() {
+		p.failed[code] = n
+	}
+	for _, t := range [...]struct {
+		name string
+		n    int
+	}{{"already existed", bp.AlreadyExisted}, {"declined", bp.Declined}, {"changed", bp.Changed}} {
+		if t.n > 0 {
+			p.tallies[t.name] = t.n
+		}
+	}
+	p.limit = bp.RateLimit
 	p.redraw()
 }
 
@@ -146,6 +156,9 @@ func (p *progress) line(t time.Time) string {
 			eta := time.Duration(float64(p.total-p.done) / rate * float64(time.Second))
 			fmt.Fprintf(&b, " · ETA %s", eta.Round(time.Second))
 		}
+	}
+	if p.limit > 0 {
+		fmt.Fprintf(&b, " · limit %s/s", strconv.FormatFloat(p.limit, 'f', -1, 64))
 	}
 	return b.String()
 }

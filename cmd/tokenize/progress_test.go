@@ -2,11 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"github.com/tokenize-go/tokenize"
 )
@@ -60,19 +63,42 @@ func TestProgressQuietWhenNotATerminal(t *testing.T) {
 	assert.Empty(t, errOut.String())
 }
 
-// A sync counts tokens as the sweep takes them, and tallies changes and
-// failures as they surface.
-func TestProgressTalliesAndLateFailures(t *testing.T) {
+// A library batch reports its own counts: the line shows them, with what
+// already existed, changes and the rate limit in force.
+func TestProgressSetFromTheLibrary(t *testing.T) {
 	var buf bytes.Buffer
 	clock := &fakeClock{t: time.Unix(0, 0), step: time.Second}
-	p := newProgressTo(&buf, "network-token sync", 3, clock.now)
-	p.Add(nil)
-	p.Add(nil)
-	p.Tally("changed")
-	p.Add(nil)
-	p.Fail(&tokenize.Error{Code: tokenize.Unavailable})
+	p := newProgressTo(&buf, "network-token provision", 4, clock.now)
+	var counts []tokenize.Progress
+	items := []tokenize.ProvisionItem{
+		{Key: "a", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "pt_new"}},
+		{Key: "b", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "pt_old"}},
+		{Key: "c", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "../bad"}},
+		{Key: "d", Request: tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: "pt_new2"}},
+	}
+	c := tokenize.New(existingProvider{})
+	for range c.ProvisionNetworkTokens(context.Background(), slices.Values(items), tokenize.BatchOptions{
+		Concurrency: 1, RequestsPerSecond: 1000, Burst: 4, Total: 4,
+		Progress: func(bp tokenize.Progress) { counts = append(counts, bp); p.Set(bp) }}) {
+	}
 	p.Finish()
+	require.Len(t, counts, 4)
 	frames := strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\r")
 	last := strings.TrimSuffix(frames[len(frames)-1], "\x1b[K")
-	assert.Equal(t, "network-token sync: 3/3 100% · 1 changed · 1 failed (Unavailable 1) · 0.5/s", last)
+	assert.Equal(t, "network-token provision: 4/4 100% · 1 already existed · 1 failed (InvalidArgument 1) · 0.8/s · limit 1000/s", last)
+}
+
+// existingProvider provisions from payment tokens, answering ids that
+// start with "pt_old" with an existing token.
+type existingProvider struct{ tokenize.Provider }
+
+func (existingProvider) Name() string { return "existing" }
+
+func (existingProvider) Capabilities() tokenize.Capabilities {
+	return tokenize.Capabilities{Operations: []tokenize.Operation{tokenize.OpProvisionNetworkToken}, ProvisionFromPaymentToken: true}
+}
+
+func (existingProvider) ProvisionNetworkToken(_ context.Context, req *tokenize.ProvisionNetworkTokenRequest) (*tokenize.NetworkToken, error) {
+	return &tokenize.NetworkToken{ID: "nt_" + req.PaymentTokenID, State: tokenize.StateActive,
+		AlreadyExisted: strings.HasPrefix(req.PaymentTokenID, "pt_old")}, nil
 }

@@ -22,10 +22,10 @@ const maxHeldLine = 64 << 10
 var networkTokenSync = &command{
 	path:     "network-token sync",
 	summary:  "find the network tokens that changed since you last read them",
-	synopsis: []string{"-config FILE -held FILE [-concurrency N] [-json]"},
+	synopsis: []string{"-config FILE -held FILE [-concurrency N] [-rate N] [-json]"},
 	description: `Reads every network token you hold again and prints what changed since your copy: a state change (suspended, active again), a new token expiry or card details (a reissued card), or a deletion (a token the provider no longer knows, or one now inactive). Unchanged tokens print nothing. This is the library's SyncNetworkTokens: the polling counterpart of webhooks, for providers that push nothing (Nuvei) and as a safety net for those that do.
 
--held is a file of the tokens you hold, one a line, "-" for standard input: the JSON records "tokenize network-token get -json" prints (or their "network_token" objects), so that yesterday's output is today's input; or a bare id, which compares with nothing and so reports every token's state. The file is streamed: a million tokens are swept at constant memory, at most -concurrency read at a time, and a provider that answers 429 slows the whole sweep down instead of failing it.
+-held is a file of the tokens you hold, one a line, "-" for standard input: the JSON records "tokenize network-token get -json" prints (or their "network_token" objects), so that yesterday's output is today's input; or a bare id, which compares with nothing and so reports every token's state. The file is streamed: a million tokens are swept at constant memory, at most -concurrency read at a time and at most -rate a second, and a provider that answers 429 slows the whole sweep down instead of failing it.
 
 Each change prints as one line, or with -json as one record whose "event" holds the event's id, kind (state_changed, card_updated, deleted), occurred_at and the token as read now. A progress line is drawn on standard error when it is a terminal. The exit status is 4 if some tokens could not be read (each with its line; read them again in a later sweep), and 0 otherwise, changes or not.`,
 	examples: `export TOKENIZE_CONFIG=nuvei.json
@@ -37,10 +37,12 @@ tokenize network-token sync -held held.jsonl -json > events.jsonl`,
 			cf          clientFlags
 			held        string
 			concurrency int
+			rate        float64
 		)
 		cf.register(fs, false)
 		fs.StringVar(&held, "held", "", "Read the tokens you hold from `FILE`, one a line: a record of \"network-token get -json\", its network_token object, or a bare id (\"-\": standard input).")
 		fs.IntVar(&concurrency, "concurrency", tokenize.DefaultBatchConcurrency, "Keep at most `N` reads in flight.")
+		registerRate(fs, &rate)
 		return func(ctx context.Context, std stdio, args []string) error {
 			switch {
 			case len(args) > 0:
@@ -49,6 +51,8 @@ tokenize network-token sync -held held.jsonl -json > events.jsonl`,
 				return usagef("-held FILE is required")
 			case concurrency < 1:
 				return usagef("-concurrency must be at least 1")
+			case rate < 0:
+				return usagef("-rate must not be negative")
 			}
 			r, total, closeFn, err := openHeld(std, held)
 			if err != nil {
@@ -59,7 +63,8 @@ tokenize network-token sync -held held.jsonl -json > events.jsonl`,
 			if err != nil {
 				return err
 			}
-			return syncHeld(ctx, std, c, cf.output(std, "network-token sync"), r, total, concurrency)
+			opts := tokenize.BatchOptions{Concurrency: concurrency, RequestsPerSecond: rate}
+			return syncHeld(ctx, std, c, cf.output(std, "network-token sync"), r, total, opts)
 		}
 	},
 }
@@ -82,7 +87,7 @@ func openHeld(std stdio, name string) (io.Reader, int, func() error, error) {
 }
 
 // syncHeld sweeps the held tokens and prints each change and failure.
-func syncHeld(ctx context.Context, std stdio, c *tokenize.Client, out *output, r io.Reader, total, concurrency int) error {
+func syncHeld(ctx context.Context, std stdio, c *tokenize.Client, out *output, r io.Reader, total int, opts tokenize.BatchOptions) error {
 	prog := newProgress(std, "network-token sync", total)
 	var inErr error
 	held := func(yield func(tokenize.NetworkToken) bool) {
@@ -91,21 +96,18 @@ func syncHeld(ctx context.Context, std stdio, c *tokenize.Client, out *output, r
 				inErr = err
 				return
 			}
-			prog.Add(nil) // taken by the sweep
 			if !yield(nt) {
 				return
 			}
 		}
 	}
+	opts.Total, opts.Progress = total, prog.Set
 	failed, n := 0, 0
 	var werr error
-	for res := range c.SyncNetworkTokens(ctx, held, tokenize.BatchOptions{Concurrency: concurrency}) {
+	for res := range c.SyncNetworkTokens(ctx, held, opts) {
 		n++
 		if res.Err != nil {
 			failed++
-			prog.Fail(res.Err)
-		} else {
-			prog.Tally("changed")
 		}
 		if err := out.item(record{Ref: res.ID, Event: eventOut(res.Event)}, res.Err); err != nil && werr == nil {
 			werr = err

@@ -151,11 +151,11 @@ var networkTokenProvision = &command{
 	synopsis: []string{
 		"-config FILE -payment-token ID [-merchant-reference REF] [-json | -q]",
 		"-config FILE -card FILE [-merchant-reference REF] [-json | -q]",
-		"-config FILE -ids FILE [-concurrency N] [-json | -q]",
+		"-config FILE -ids FILE [-concurrency N] [-rate N] [-merchant-reference REF] [-json | -q]",
 	},
 	description: `Provisions a network token through the provider, from a payment token it issued (Checkout.com) or from a card (Nuvei, Checkout.com), and prints it: its id, scheme, state and masked DPAN. A scheme that declines the card is not an error: the token is printed in state declined. A provider that returns an existing token says so ("already existed").
 
--ids provisions from each payment token id of a file, as a batch: one line per id, a progress line on a terminal, exit status 4 if any item failed.
+-ids provisions from each payment token id of a file, as a backfill (the library's ProvisionNetworkTokens): the file is streamed at constant memory, at most -concurrency calls in flight and at most -rate requests a second; each id gets one line as it completes, with its ref; a progress line on a terminal counts what is done, what failed by code and what already existed, with the rate and an ETA; exit status 4 if any item failed. Checkout.com answers an existing token, so a rerun over the same file (after an interrupt, say) is safe: what the first run made comes back "already existed". Nuvei provisions from a card only, so -ids is refused there with Unsupported (exit status 21) before anything is sent.
 
 ` + cardFormat,
 	examples: `tokenize network-token provision -config nuvei.json -card card.json -q
@@ -170,12 +170,14 @@ tokenize network-token provision -ids payment-tokens.txt -json > nt.jsonl`,
 			bf                 batchFlags
 			paymentToken, card string
 			merchantRef        string
+			rate               float64
 		)
 		cf.register(fs, true)
 		fs.StringVar(&paymentToken, "payment-token", "", "Provision from the payment token `ID`.")
 		fs.StringVar(&card, "card", "", "Provision from the card in `FILE` (\"-\": standard input).")
 		fs.StringVar(&merchantRef, "merchant-reference", "", "Your own reference `REF`, at most 50 characters.")
 		bf.register(fs, "payment token")
+		registerRate(fs, &rate)
 		return func(ctx context.Context, std stdio, args []string) error {
 			if len(args) > 0 {
 				return usagef("unexpected argument %d: give -payment-token ID, -card FILE or -ids FILE", 1)
@@ -189,17 +191,20 @@ tokenize network-token provision -ids payment-tokens.txt -json > nt.jsonl`,
 			if given != 1 {
 				return usagef("give exactly one of -payment-token, -card and -ids")
 			}
+			if rate < 0 {
+				return usagef("-rate must not be negative")
+			}
 			provision := func(ctx context.Context, c *tokenize.Client, req tokenize.ProvisionNetworkTokenRequest) (record, error) {
 				req.MerchantReference = merchantRef
 				nt, err := c.ProvisionNetworkToken(ctx, req)
 				return record{NetworkToken: networkTokenOut(nt)}, err
 			}
-			if bf.ids != "" || paymentToken != "" {
-				var refs []string
-				if paymentToken != "" {
-					refs = []string{paymentToken}
-				}
-				return onRefs(ctx, std, &cf, &bf, "network-token provision", refs, func(ctx context.Context, c *tokenize.Client, id string) (record, error) {
+			if bf.ids != "" {
+				opts := tokenize.BatchOptions{Concurrency: bf.concurrency, RequestsPerSecond: rate}
+				return provisionBatch(ctx, std, &cf, &bf, merchantRef, opts)
+			}
+			if paymentToken != "" {
+				return onRefs(ctx, std, &cf, &bf, "network-token provision", []string{paymentToken}, func(ctx context.Context, c *tokenize.Client, id string) (record, error) {
 					return provision(ctx, c, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: id})
 				})
 			}
@@ -215,6 +220,57 @@ tokenize network-token provision -ids payment-tokens.txt -json > nt.jsonl`,
 			return printResult(cf.output(std, "network-token provision"), r, err)
 		}
 	},
+}
+
+// provisionBatch provisions a network token from each payment token id of
+// the -ids file with the library's ProvisionNetworkTokens, each id the
+// item's key, printing each result as it completes and the library's
+// progress on a terminal.
+func provisionBatch(ctx context.Context, std stdio, cf *clientFlags, bf *batchFlags, merchantRef string, opts tokenize.BatchOptions) error {
+	const label = "network-token provision"
+	src, err := bf.refs(std, nil)
+	if err != nil {
+		return err
+	}
+	defer src.close()
+	c, err := cf.open(ctx, std)
+	if err != nil {
+		return err
+	}
+	if caps := c.Capabilities(); !caps.Supports(tokenize.OpProvisionNetworkToken) || !caps.ProvisionFromPaymentToken {
+		// Refused once, before the file is read, rather than once per id.
+		return &tokenize.Error{Code: tokenize.Unsupported, Op: tokenize.OpProvisionNetworkToken, Provider: c.Provider(),
+			Message: c.Provider() + " does not provision network tokens from payment tokens, which -ids lists"}
+	}
+	out := cf.output(std, label)
+	prog := newProgress(std, label, src.total)
+	opts.Total, opts.Progress = src.total, prog.Set
+	var inErr error
+	items := func(yield func(tokenize.ProvisionItem) bool) {
+		for ref, err := range src.seq {
+			if err != nil {
+				inErr = err
+				return
+			}
+			req := tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: ref, MerchantReference: merchantRef}
+			if !yield(tokenize.ProvisionItem{Key: ref, Request: req}) {
+				return
+			}
+		}
+	}
+	failed, n := 0, 0
+	var werr error
+	for r := range c.ProvisionNetworkTokens(ctx, items, opts) {
+		n++
+		if r.Err != nil {
+			failed++
+		}
+		if err := out.item(record{Ref: r.Key, NetworkToken: networkTokenOut(r.Token)}, r.Err); err != nil && werr == nil {
+			werr = err
+		}
+	}
+	prog.Finish()
+	return batchOutcome(ctx, werr, inErr, failed, n)
 }
 
 var networkTokenGet = &command{
