@@ -372,7 +372,7 @@ func (r *Router) ProvisionNetworkToken(ctx context.Context, req *tokenize.Provis
 	} else {
 		nt, m, err = route(ctx, r, tokenize.OpProvisionNetworkToken, request{kind: KindCard, pan: req.Card.Number.Reveal()},
 			func(c *tokenize.Client) (*tokenize.NetworkToken, error) { return c.ProvisionNetworkToken(ctx, *req) })
-		err = provisionError(err)
+		err = provisionError(err, m)
 	}
 	if err != nil {
 		return nil, err
@@ -385,10 +385,14 @@ func (r *Router) ProvisionNetworkToken(ctx context.Context, req *tokenize.Provis
 // opened meanwhile) and provision the card twice, so an error whose
 // request may have been acted on has an unknown outcome and is not
 // retryable, whatever the provider's own idempotency. One the provider
-// provably did not act on (notActedOn) is kept as it is.
-func provisionError(err error) error {
+// provably did not act on (notActedOn) is kept as it is. m is the member
+// that answered, nil when every candidate refused before doing anything:
+// whether its error proves that depends on its idempotency, because the
+// transport traces the writes of non-idempotent requests only, and an
+// idempotent provision cut after it took effect reads like one never sent.
+func provisionError(err error, m *member) error {
 	var e *tokenize.Error
-	if !errors.As(err, &e) || e.Attempts == 0 || notActedOn(e, false) {
+	if !errors.As(err, &e) || e.Attempts == 0 || m == nil || notActedOn(e, m.caps.ProvisionIsIdempotent) {
 		return err
 	}
 	switch e.Code {
