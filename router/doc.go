@@ -41,9 +41,11 @@
 // A create moves to the next provider of its list only when the previous
 // one provably did nothing: its own Client refused the request before
 // sending it (a capability or required field that provider lacks), it
-// answered 429 (RateLimited) or 408, the connection failed before the
-// request was written, or its circuit is open. Never after an error whose
-// outcome is unknown (a 5xx, a reset after sending, a timeout): the create
+// answered 429 (RateLimited) or 408, no connection could be made (refused,
+// unreachable, a dial timeout), the connection failed before a request the
+// provider does not treat as idempotent was written, or its circuit is
+// open. Never after an error whose outcome is unknown (a 5xx, a reset
+// after sending, a timeout once connected): the create
 // may have happened there, and making it again elsewhere would hold the
 // card twice. Those errors reach the caller with OutcomeUnknown, as from a
 // direct Client. Retries (per the Client's RetryPolicy) happen once, in

@@ -2,7 +2,11 @@ package router_test
 
 import (
 	"context"
+	"net"
+	"net/http"
+	"net/url"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -10,6 +14,7 @@ import (
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/faults"
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
+	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
 	"github.com/tokenize-go/tokenize/router"
 )
 
@@ -39,4 +44,56 @@ func TestIdempotentProvisionIsNotRetriedElsewhere(t *testing.T) {
 	assert.False(t, te.Retryable)
 	assert.Equal(t, "checkout", te.Provider)
 	assert.Equal(t, router.CircuitOpen, health(r, "checkout").State)
+}
+
+// TestFailoverWhenNothingWasSent: a connection that could not be made
+// proves the provider received nothing, whatever the request: a create
+// whose dial timed out and an idempotent provision whose connection was
+// refused both move on to the next provider.
+func TestFailoverWhenNothingWasSent(t *testing.T) {
+	// down is the address whose connections fail; an expired dial is a
+	// real dial timeout (*net.OpError "dial", i/o timeout).
+	openWith := func(t *testing.T, s *sims, routing string, down string, expire bool) (*tokenize.Client, *router.Router) {
+		var d net.Dialer
+		tr := &http.Transport{DisableKeepAlives: true, DialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+			if addr == down && expire {
+				expired, cancel := context.WithDeadline(ctx, time.Unix(0, 0))
+				defer cancel()
+				return d.DialContext(expired, network, addr)
+			}
+			return d.DialContext(ctx, network, addr)
+		}}
+		t.Cleanup(tr.CloseIdleConnections)
+		r, err := router.Open(context.Background(), s.config(t, routing), tokenize.OpenOptions{HTTPClient: &http.Client{Transport: tr}})
+		require.NoError(t, err)
+		return tokenize.New(r, fast), r
+	}
+	hostOf := func(rawURL string) string {
+		u, err := url.Parse(rawURL)
+		require.NoError(t, err)
+		return u.Host
+	}
+
+	t.Run("CreateWhoseDialTimedOut", func(t *testing.T) {
+		s := startSims(t)
+		c, r := openWith(t, s, failoverRouting, hostOf(s.nuveiSrv.URL), true)
+		tok, err := c.CreatePaymentToken(context.Background(), tokenize.CreatePaymentTokenRequest{Card: card(nuveisim.VisaPAN)})
+		require.NoError(t, err)
+		assert.Equal(t, "checkout", tok.Ref().Provider)
+		assert.Zero(t, s.nuvei.Requests(), "Nuvei received nothing")
+		assert.Positive(t, health(r, "nuvei").Failovers)
+	})
+	t.Run("IdempotentProvisionRefused", func(t *testing.T) {
+		s := startSims(t)
+		c, r := openWith(t, s, checkoutFirst, hostOf(s.ckoSrv.URL), false)
+		// An access token first, so that what is refused below is the
+		// provision itself, not the access-token request before it.
+		_, err := c.GetNetworkToken(context.Background(), "checkout:nt_unknown")
+		requireCode(t, tokenize.NotFound, err)
+		s.ckoSrv.Close() // connections refused from now on
+		nt, err := c.ProvisionNetworkToken(context.Background(), tokenize.ProvisionNetworkTokenRequest{Card: card(checkoutsim.MastercardPAN)})
+		require.NoError(t, err)
+		assert.Equal(t, "nuvei", nt.Ref().Provider)
+		assert.Positive(t, health(r, "checkout").Failovers)
+	})
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"slices"
 	"time"
 
@@ -408,17 +410,35 @@ func provisionError(err error, m *member) error {
 // notActedOn reports an error proving the provider did nothing with the
 // request: the member's own Client refused it before sending (a capability
 // or field that provider lacks), the provider throttled it (429) or never
-// received it whole (408), or the connection failed before the request
-// was written. The last is known only for requests that are not idempotent
-// at the provider: for the others the transport does not trace the write.
+// received it whole (408), or no connection could be made (neverConnected).
+// A failure to complete the exchange without an answer (Unavailable, or a
+// transport timeout) proves it too for a request that is not idempotent at
+// the provider: its transport traces the write, and OutcomeUnknown is false
+// only when nothing was written. An idempotent request is not traced, so
+// for it only a failed dial is proof.
 func notActedOn(e *tokenize.Error, idempotent bool) bool {
 	switch {
 	case e.Attempts == 0:
 		return e.Code == tokenize.Unsupported || e.Code == tokenize.InvalidArgument
-	case e.Code == tokenize.RateLimited, e.HTTPStatus == 408:
+	case e.Code == tokenize.RateLimited, e.HTTPStatus == http.StatusRequestTimeout:
+		return true
+	case e.HTTPStatus != 0 || e.OutcomeUnknown:
+		return false
+	case neverConnected(e):
 		return true
 	}
-	return e.Code == tokenize.Unavailable && e.HTTPStatus == 0 && !e.OutcomeUnknown && !idempotent
+	return (e.Code == tokenize.Unavailable || e.Code == tokenize.DeadlineExceeded) && !idempotent
+}
+
+// neverConnected reports a transport error from dialing the provider
+// (refused, unreachable, a dial timeout, a failed name lookup): no
+// connection, so no byte of the request left. net/http returns a dial
+// error only for an attempt that wrote nothing, having resent on a new
+// connection only requests that wrote nothing or are replayable (our
+// adapters send no Idempotency-Key header, which would make a POST so).
+func neverConnected(err error) bool {
+	var op *net.OpError
+	return errors.As(err, &op) && op.Op == "dial"
 }
 
 // candidates returns the members that can take a routed request, in the
