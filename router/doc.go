@@ -30,6 +30,15 @@
 // request needs (the operation, the payment method, temporary tokens,
 // provisioning from a card, a field it requires) is never chosen.
 //
+// A temporary token (from a provider's browser or mobile SDK) can be
+// redeemed only at the provider that issued it, and the router cannot tell
+// which one did from the token: route them with a rule, a "kind":
+// ["temporary_token"] rule when one provider issues them all, or a tag
+// naming the issuing SDK. A create from a temporary token goes to the
+// first eligible provider of its rule (or of the default) and never fails
+// over: the next provider would receive a single-use secret that is not
+// its own.
+//
 // Everything addressed by a reference — reads, deletes, cryptograms,
 // provisioning from a payment token — goes to the provider the reference
 // names and nowhere else, whatever its health: a malformed reference or

@@ -97,3 +97,27 @@ func TestFailoverWhenNothingWasSent(t *testing.T) {
 		assert.Positive(t, health(r, "checkout").Failovers)
 	})
 }
+
+// TestTemporaryTokenStaysWithItsIssuer: a temporary token was issued by
+// one provider's browser or mobile SDK, and only that provider can redeem
+// it. A create from one goes to the first provider its rule names and no
+// further, even when that provider throttles it: the next provider would
+// receive a single-use secret that is not its own, and refuse it anyway.
+func TestTemporaryTokenStaysWithItsIssuer(t *testing.T) {
+	s := startSims(t)
+	c, _ := s.open(t, `{"default": "checkout", "rules": [{"kind": ["temporary_token"], "to": ["nuvei", "checkout"]}]}`, fast)
+	ctx := context.Background()
+	tmp := tokenize.Secret(s.nuvei.CreateTemporaryToken(tokenize.Card{Number: nuveisim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: "123"}))
+
+	s.nuveiFaults.Inject(faults.Fault{Kind: faults.Status, Status: 429, RetryAfter: "0", Body: `{}`})
+	_, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: tmp})
+	te := requireCode(t, tokenize.RateLimited, err)
+	assert.Equal(t, "nuvei", te.Provider)
+	assert.Zero(t, s.checkout.Requests(), "Nuvei's temporary token reached Checkout.com")
+
+	s.nuveiFaults.Clear()
+	tok, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: tmp})
+	require.NoError(t, err)
+	assert.Equal(t, "nuvei", tok.Ref().Provider)
+	assert.Zero(t, s.checkout.Requests())
+}

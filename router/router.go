@@ -494,6 +494,12 @@ func route[T any](ctx context.Context, r *Router, op tokenize.Operation, rq requ
 		return zero, nil, &tokenize.Error{Code: tokenize.Unsupported,
 			Message: "no provider of the router can take this " + op.String() + " (check the rules, the default and the providers' capabilities)"}
 	}
+	if rq.kind == KindTemporaryToken {
+		// A temporary token is a single-use secret that only the provider
+		// whose SDK issued it can redeem: the next provider would receive
+		// a secret that is not its own, and refuse it anyway.
+		cands = cands[:1]
+	}
 	var open []*member
 	var lastErr error
 	try := func(m *member, probe bool) (T, bool, error) {

@@ -31,7 +31,9 @@ const (
 //	{"kind": ["card"], "brand": ["visa"], "bin": ["400000-499999"], "tag": {"region": "eu"}, "to": ["nuvei", "checkout"]}
 type Rule struct {
 	// Kinds matches what the create carries: card, bank_account or
-	// temporary_token (JSON "kind"). A provision from a card is "card".
+	// temporary_token (JSON "kind"). A provision from a card is "card". A
+	// temporary token goes to the first eligible provider of To only: it
+	// can be redeemed only where it was issued.
 	Kinds []Kind `json:"kind,omitempty"`
 	// Brands matches the card's brand, read from its number (JSON
 	// "brand"). A temporary token or a bank account has none.
