@@ -105,7 +105,7 @@ func TestFailoverWhenNothingWasSent(t *testing.T) {
 // receive a single-use secret that is not its own, and refuse it anyway.
 func TestTemporaryTokenStaysWithItsIssuer(t *testing.T) {
 	s := startSims(t)
-	c, _ := s.open(t, `{"default": "checkout", "rules": [{"kind": ["temporary_token"], "to": ["nuvei", "checkout"]}]}`, fast)
+	c, r := s.open(t, `{"default": "checkout", "rules": [{"kind": ["temporary_token"], "to": ["nuvei", "checkout"]}]}`, fast)
 	ctx := context.Background()
 	tmp := tokenize.Secret(s.nuvei.CreateTemporaryToken(tokenize.Card{Number: nuveisim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: "123"}))
 
@@ -114,6 +114,7 @@ func TestTemporaryTokenStaysWithItsIssuer(t *testing.T) {
 	te := requireCode(t, tokenize.RateLimited, err)
 	assert.Equal(t, "nuvei", te.Provider)
 	assert.Zero(t, s.checkout.Requests(), "Nuvei's temporary token reached Checkout.com")
+	assert.Zero(t, health(r, "nuvei").Failovers, "a provider with nowhere to move on to has not failed over")
 
 	s.nuveiFaults.Clear()
 	tok, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{TemporaryToken: tmp})

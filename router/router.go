@@ -500,8 +500,20 @@ func route[T any](ctx context.Context, r *Router, op tokenize.Operation, rq requ
 		// a secret that is not its own, and refuse it anyway.
 		cands = cands[:1]
 	}
-	var open []*member
-	var lastErr error
+	var (
+		open    []*member // skipped for an open circuit: the last resort
+		left    []*member // refused or skipped since the last try
+		lastErr error
+	)
+	// movedOn counts a failover for each provider the create left behind
+	// (refused, or skipped for its circuit) now that it goes to another
+	// one: a provider with nowhere to move on to has not failed over.
+	movedOn := func() {
+		for _, p := range left {
+			p.breaker.failedOver()
+		}
+		left = left[:0]
+	}
 	try := func(m *member, probe bool) (T, bool, error) {
 		res, err := fn(m.client)
 		m.breaker.record(classify(ctx, err), tokenize.CodeOf(err), probe)
@@ -511,7 +523,6 @@ func route[T any](ctx context.Context, r *Router, op tokenize.Operation, rq requ
 		var e *tokenize.Error
 		idempotent := op == tokenize.OpProvisionNetworkToken && m.caps.ProvisionIsIdempotent
 		if ctx.Err() == nil && errors.As(err, &e) && notActedOn(e, idempotent) {
-			m.breaker.failedOver()
 			return zero, false, err // next candidate
 		}
 		return zero, true, err
@@ -519,23 +530,29 @@ func route[T any](ctx context.Context, r *Router, op tokenize.Operation, rq requ
 	for _, m := range cands {
 		ok, probe := m.breaker.allow()
 		if !ok {
-			m.breaker.failedOver()
 			open = append(open, m)
+			left = append(left, m)
 			continue
 		}
+		movedOn()
 		res, done, err := try(m, probe)
 		if done {
 			return res, m, err
 		}
+		left = append(left, m)
 		lastErr = err
 	}
 	// Every provider with a closed circuit refused before doing anything:
 	// the open ones are the last resort, better than a certain failure.
+	// Those skipped since the last try are about to be tried, not left.
+	left = slices.DeleteFunc(left, func(m *member) bool { return slices.Contains(open, m) })
 	for _, m := range open {
+		movedOn()
 		res, done, err := try(m, false)
 		if done {
 			return res, m, err
 		}
+		left = append(left, m)
 		lastErr = err
 	}
 	return zero, nil, lastErr
