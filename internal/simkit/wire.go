@@ -43,3 +43,17 @@ func WriteJSON(w http.ResponseWriter, status int, contentType string, v any) {
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
 }
+
+// LinkBase is where a simulator's absolute links (HAL _links, hrefs)
+// point: the API's own address as the request reached it. Real APIs link
+// to https URLs on their host; a simulator keeps the scheme the request
+// came in with, so that over plain http on loopback a client following a
+// link reaches the simulator that issued it, and behind TLS the links are
+// https like the API's.
+func LinkBase(r *http.Request) string {
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}

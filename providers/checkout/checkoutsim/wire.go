@@ -173,19 +173,9 @@ func (s *Simulator) instrumentJSON(in *instrument) map[string]any {
 	return m
 }
 
-// linkBase is where _links point: the API's own address as the request
-// reached it. The real API's links are absolute https URLs on its host;
-// the simulator keeps the scheme the request came in with, so that over
-// plain http on loopback a client following a link reaches the simulator
-// that issued it (the official SDKs only read links), and behind TLS the
-// links are https like the API's.
-func linkBase(r *http.Request) string {
-	scheme := "http"
-	if r.TLS != nil {
-		scheme = "https"
-	}
-	return scheme + "://" + r.Host
-}
+// linkBase is where _links point (simkit.LinkBase): the official SDKs
+// only read links; a client that follows one reaches this simulator.
+var linkBase = simkit.LinkBase
 
 // cardArtBase is the host of network tokens' card-art links, as the
 // official Node SDK's fixtures show it: card art is served apart from the
