@@ -87,6 +87,7 @@ func Run(t *testing.T, h Harness) {
 	t.Run("Hostile", func(t *testing.T) { testHostile(t, h) })
 	t.Run("Lifecycle", func(t *testing.T) { testTokenLifecycle(t, h) })
 	t.Run("PANFallback", func(t *testing.T) { testPANFallback(t, h) })
+	t.Run("Pending", func(t *testing.T) { testPending(t, h) })
 	t.Run("Backfill", func(t *testing.T) { testBackfill(t, h) })
 }
 

@@ -117,4 +117,10 @@ type Fixtures struct {
 	// the provider does not know.
 	UnknownPaymentTokenID string
 	UnknownNetworkTokenID string
+	// PendingCard is a valid card whose network-token provisioning answers
+	// before the token exists (StateRequested), for providers declaring
+	// Capabilities.ProvisionMayBePending. The token stays requested until
+	// Env.Issuer makes it active, as the scheme would when it issues the
+	// token. Zero: the pending cases are skipped.
+	PendingCard tokenize.Card
 }
