@@ -16,6 +16,7 @@ import (
 	"github.com/tokenize-go/tokenize"
 	_ "github.com/tokenize-go/tokenize/providers/checkout" // registers "checkout"
 	_ "github.com/tokenize-go/tokenize/providers/nuvei"    // registers "nuvei"
+	_ "github.com/tokenize-go/tokenize/providers/worldpay" // registers "worldpay"
 	_ "github.com/tokenize-go/tokenize/router"             // registers "router", the several-providers form of a configuration
 )
 

@@ -10,6 +10,7 @@ import (
 	"github.com/tokenize-go/tokenize/internal/simkit"
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+	"github.com/tokenize-go/tokenize/providers/worldpay/worldpaysim"
 )
 
 // simulators is every simulator "tokenize sim" can serve, in the order it
@@ -19,6 +20,7 @@ import (
 var simulators = []simulatorEntry{
 	entry("nuvei", nuveisim.New, nuveisim.WithSeed, nuveisim.TestCards),
 	entry("checkout", checkoutsim.New, checkoutsim.WithSeed, checkoutsim.TestCards),
+	entry("worldpay", worldpaysim.New, worldpaysim.WithSeed, worldpaysim.TestCards),
 }
 
 // simulatorEntry names a simulator and starts one.
