@@ -283,6 +283,10 @@ func capabilities(cards, webhooks bool) tokenize.Capabilities {
 			tokenize.ECommerce, tokenize.Recurring, tokenize.PointOfSale, tokenize.AccountFunding,
 		},
 		Webhooks: webhooks,
+		// The SDKs' TokenState has Requested, and "the GET response
+		// allows additional state values (Declined, Requested)" (research
+		// notes §5.3): a provision may answer before the DPAN exists.
+		ProvisionMayBePending: true,
 		// Declared rather than checked in the adapter, so callers (and a
 		// router choosing a provider) see it up front and the Client
 		// refuses it like any other invalid input: the official SDKs mark

@@ -39,6 +39,7 @@ func fixtures() conformance.Fixtures {
 			AccountType: tokenize.AccountChecking, HolderName: "Ada Lovelace"},
 		UnknownPaymentTokenID: "src_aaaaaaaaaaaaaaaaaaaaaaaaaa",
 		UnknownNetworkTokenID: "nt_aaaaaaaaaaaaaaaaaaaaaaaaaa",
+		PendingCard:           tokenize.Card{Number: checkoutsim.RequestedPAN, ExpiryMonth: 9, ExpiryYear: 2034, CVV: testCVV},
 	}
 }
 

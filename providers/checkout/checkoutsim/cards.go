@@ -20,6 +20,12 @@ const (
 	// DeclinedPAN is a Visa card whose network token provisioning the
 	// scheme declines: the token is created in state declined.
 	DeclinedPAN = "4000000000000002"
+	// RequestedPAN is a Mastercard card whose network token the scheme
+	// has not issued when provisioning answers: the token is created in
+	// state requested, without a DPAN, and becomes active (with its DPAN)
+	// when SetNetworkTokenState or the control API activates it, as the
+	// scheme would.
+	RequestedPAN = "5454545454545454"
 	// ClassicVisaPAN is the API reference's POST /tokens example card: a
 	// Visa Classic credit card of "Test Bank" (US).
 	ClassicVisaPAN = "4543474002249996"
@@ -39,6 +45,7 @@ func TestCards() []simkit.TestCard {
 		{Number: VisaPAN, Triggers: "Visa: an active VTS network token"},
 		{Number: MastercardPAN, Triggers: "Mastercard: an active MDES network token"},
 		{Number: DeclinedPAN, Triggers: "tokenizes; the scheme declines its network token (state declined, no DPAN)"},
+		{Number: RequestedPAN, Triggers: "Mastercard: the network token is requested (no DPAN) until activated through the control API"},
 		{Number: ClassicVisaPAN, Triggers: "Visa Classic of Test Bank (US): the API reference's example card"},
 		{Number: DebitPAN, Triggers: "Visa debit under US debit regulation: regulated_indicator true"},
 		{Number: WalletPAN, Triggers: "Visa co-badged Cartes Bancaires (FR) stored from Google Pay: scheme_local, card_wallet_type"},

@@ -75,9 +75,12 @@ func (s *Simulator) provision(w http.ResponseWriter, r *http.Request) {
 	if vts {
 		nt.scheme, nt.trid = "vts", "40010030273"
 	}
-	if c.number == DeclinedPAN {
+	switch c.number {
+	case DeclinedPAN:
 		nt.state = "declined"
-	} else {
+	case RequestedPAN:
+		nt.state = "requested"
+	default:
 		s.issueDPAN(nt)
 	}
 	s.networkTokens[nt.id] = nt
