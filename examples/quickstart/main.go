@@ -2,14 +2,17 @@
 // provider through the one neutral API, and prints what each step returned,
 // side by side, with masked values only.
 //
-// With no flags it needs nothing: it starts the Nuvei and Checkout.com
-// simulators in-process on loopback and opens one Client per provider from
-// the configuration each simulator describes. One step has the simulator
-// suspend the network token, as its issuer would, and shows the change
-// arriving as a neutral event: by webhook for Checkout.com, by sync for
-// Nuvei, which pushes nothing.
+// With no flags it needs nothing: it starts the Nuvei, Checkout.com and
+// Worldpay simulators in-process on loopback and opens one Client per
+// provider from the configuration each simulator describes. One step has
+// the simulator suspend the network token, as its issuer would, and shows
+// the change arriving as a neutral event: by webhook for Checkout.com, by
+// sync for Nuvei and Worldpay, which push nothing. Another provisions a
+// card whose network token the scheme issues later (Worldpay's
+// asynchronous Mastercard path, Checkout.com's requested state) and
+// finishes it with AwaitNetworkToken, the same call for both.
 //
-//	go run ./examples/quickstart               # both simulators, a table
+//	go run ./examples/quickstart               # all three simulators, a table
 //	go run ./examples/quickstart -provider nuvei
 //	go run ./examples/quickstart -v            # plus the Client's debug logs (redacted)
 //	go run ./examples/quickstart -json         # one JSON record per step
@@ -46,6 +49,8 @@ import (
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 	_ "github.com/tokenize-go/tokenize/providers/nuvei" // registers "nuvei"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+	_ "github.com/tokenize-go/tokenize/providers/worldpay" // registers "worldpay"
+	"github.com/tokenize-go/tokenize/providers/worldpay/worldpaysim"
 )
 
 // target is one provider to run the lifecycle against.
@@ -53,6 +58,9 @@ type target struct {
 	name string
 	cfg  tokenize.Config
 	pan  string
+	// pendingPAN, when set, is a card whose network token the scheme
+	// issues after provisioning has answered.
+	pendingPAN string
 	// issuer is the simulator, to change a token as its issuer would; nil
 	// for a -config target.
 	issuer issuer
@@ -132,7 +140,7 @@ func run(out io.Writer, configs []string, only, pan string, verbose, asJSON bool
 			return fmt.Errorf("open %s: %w", t.name, err)
 		}
 		names = append(names, t.name)
-		results = append(results, lifecycle(ctx, c, t.pan, t.issuer))
+		results = append(results, lifecycle(ctx, c, t.pan, t.pendingPAN, t.issuer))
 	}
 	if len(names) == 0 {
 		return fmt.Errorf("no provider named %q (have: %s)", only, strings.Join(targetNames(targets), ", "))
@@ -171,15 +179,20 @@ func targetsFor(configs []string) (targets []target, stop func(), err error) {
 	if len(configs) == 0 {
 		nv := nuveisim.NewServer()
 		co := checkoutsim.NewServer()
+		// The scheme issues pending tokens when the quickstart's issuer
+		// says so, as for Checkout.com.
+		wp := worldpaysim.NewServer(worldpaysim.WithPendingFor(0))
 		return []target{
 				{name: "nuvei", cfg: nv.Config(), pan: nuveisim.VisaPAN, issuer: nv},
-				{name: "checkout", cfg: co.Config(), pan: checkoutsim.VisaPAN, issuer: co},
+				{name: "checkout", cfg: co.Config(), pan: checkoutsim.VisaPAN, pendingPAN: checkoutsim.RequestedPAN, issuer: co},
+				{name: "worldpay", cfg: wp.Config(), pan: worldpaysim.VisaPAN, pendingPAN: worldpaysim.PendingPAN, issuer: wp},
 			}, func() {
 				nv.Close()
 				co.Close()
+				wp.Close()
 			}, nil
 	}
-	defaultPAN := map[string]string{"nuvei": nuveisim.VisaPAN, "checkout": checkoutsim.VisaPAN}
+	defaultPAN := map[string]string{"nuvei": nuveisim.VisaPAN, "checkout": checkoutsim.VisaPAN, "worldpay": worldpaysim.VisaPAN}
 	for _, path := range configs {
 		cfg, err := tokenize.LoadConfig(path)
 		if err != nil {
@@ -201,7 +214,7 @@ func targetNames(ts []target) []string {
 // lifecycle runs every step against one Client and records each outcome.
 // Later steps use what earlier ones created; a step whose input is missing
 // because an earlier one failed fails too, saying why.
-func lifecycle(ctx context.Context, c *tokenize.Client, pan string, sim issuer) []record {
+func lifecycle(ctx context.Context, c *tokenize.Client, pan, pendingPAN string, sim issuer) []record {
 	caps := c.Capabilities()
 	now := time.Now()
 	card := tokenize.Card{
@@ -275,7 +288,23 @@ func lifecycle(ctx context.Context, c *tokenize.Client, pan string, sim issuer) 
 		add("issuer suspends network token", "", errNoInput("network token"), tokenize.OK)
 	}
 
-	// 4. Delete, where the provider supports it.
+	// 4. A provisioning the scheme answers before the token exists, where
+	// the provider can: the token comes back requested, and
+	// AwaitNetworkToken reads it until it is issued.
+	const pendingStep = "provision pending, await the token"
+	switch {
+	case !caps.ProvisionMayBePending:
+		skip(pendingStep, c.Provider()+" answers with the token")
+	case pendingPAN == "":
+		skip(pendingStep, "no card known to take the asynchronous path here")
+	default:
+		pcard := card
+		pcard.Number = tokenize.PAN(pendingPAN)
+		detail, err := awaitPending(ctx, c, pcard, sim)
+		add(pendingStep, detail, err, tokenize.OK)
+	}
+
+	// 5. Delete, where the provider supports it.
 	switch {
 	case !caps.Supports(tokenize.OpDeleteNetworkToken):
 		skip("delete network token", "not supported by "+c.Provider())
@@ -297,14 +326,14 @@ func lifecycle(ctx context.Context, c *tokenize.Client, pan string, sim issuer) 
 		add("delete payment token", "deleted "+pt.ID, err, tokenize.OK)
 	}
 
-	// 5. A deliberate validation error: the Client refuses a card number
+	// 6. A deliberate validation error: the Client refuses a card number
 	// with a bad check digit before anything is sent.
 	bad := card
 	bad.Number = tokenize.PAN(badCheckDigit(pan))
 	_, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &bad})
 	add("invalid card (expected error)", "", err, tokenize.InvalidArgument)
 
-	// 6. A deliberate unsupported request.
+	// 7. A deliberate unsupported request.
 	const unsupportedStep = "unsupported request (expected error)"
 	what, err := unsupported(ctx, c, &card)
 	if what == "" {
@@ -313,6 +342,36 @@ func lifecycle(ctx context.Context, c *tokenize.Client, pan string, sim issuer) 
 		add(unsupportedStep, what, err, tokenize.Unsupported)
 	}
 	return rs
+}
+
+// awaitPending provisions card, whose network token the scheme issues
+// later, and waits for it with AwaitNetworkToken. With a simulator, the
+// scheme issues it shortly after the provisioning answered.
+func awaitPending(ctx context.Context, c *tokenize.Client, card tokenize.Card, sim issuer) (string, error) {
+	req := tokenize.ProvisionNetworkTokenRequest{Card: &card}
+	if !c.Capabilities().ProvisionFromCard {
+		pt, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &card})
+		if err != nil {
+			return "", err
+		}
+		req = tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: pt.ID}
+	}
+	nt, err := c.ProvisionNetworkToken(ctx, req)
+	if err != nil {
+		return "", err
+	}
+	first := nt.State
+	start := time.Now()
+	if nt.State == tokenize.StateRequested {
+		if sim != nil {
+			issued := time.AfterFunc(300*time.Millisecond, func() { _ = sim.SetNetworkTokenState(nt.ID, tokenize.StateActive) })
+			defer issued.Stop()
+		}
+		if nt, err = c.AwaitNetworkToken(ctx, nt.ID, tokenize.AwaitOptions{Interval: 100 * time.Millisecond}); err != nil {
+			return "", err
+		}
+	}
+	return fmt.Sprintf("%s, %s after %.1fs: dpan %v", first, nt.State, time.Since(start).Seconds(), nt.Number), nil
 }
 
 // tokenChange has the simulator suspend held and reports the event that
@@ -501,7 +560,7 @@ func cell(r record) string {
 	if !r.OK && r.Code != "" {
 		d = r.Code + ": " + d
 	}
-	const width = 72
+	const width = 80
 	if r := []rune(d); len(r) > width {
 		d = string(r[:width-1]) + "…"
 	}

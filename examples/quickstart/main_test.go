@@ -14,10 +14,11 @@ import (
 
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+	"github.com/tokenize-go/tokenize/providers/worldpay/worldpaysim"
 )
 
 // The quickstart is the project's main job: against the built-in
-// simulators every step must succeed for both providers, in the same
+// simulators every step must succeed for every provider, in the same
 // order, and print no card number.
 func TestQuickstartJSON(t *testing.T) {
 	var out bytes.Buffer
@@ -31,16 +32,19 @@ func TestQuickstartJSON(t *testing.T) {
 		assert.True(t, r.OK, "%s %s: %s", r.Provider, r.Step, r.Detail)
 		steps[r.Provider] = append(steps[r.Provider], r.Step)
 	}
-	require.Len(t, steps, 2)
-	assert.Len(t, steps["nuvei"], 10)
-	assert.Equal(t, steps["nuvei"], steps["checkout"], "both providers run the same steps")
-	for _, pan := range []string{nuveisim.VisaPAN, checkoutsim.VisaPAN} {
+	require.Len(t, steps, 3)
+	assert.Len(t, steps["nuvei"], 11)
+	assert.Equal(t, steps["nuvei"], steps["checkout"], "every provider runs the same steps")
+	assert.Equal(t, steps["nuvei"], steps["worldpay"], "every provider runs the same steps")
+	for _, pan := range []string{nuveisim.VisaPAN, checkoutsim.VisaPAN, worldpaysim.VisaPAN, worldpaysim.PendingPAN, checkoutsim.RequestedPAN} {
 		assert.NotContains(t, out.String(), pan)
 	}
 }
 
 // The lifecycle step shows the suspension arriving by webhook for
-// Checkout.com and by sync for Nuvei.
+// Checkout.com and by sync for Nuvei and Worldpay; the pending step shows a
+// requested token finished by AwaitNetworkToken where the provider
+// provisions asynchronously.
 func TestQuickstartTokenChange(t *testing.T) {
 	var out bytes.Buffer
 	require.NoError(t, run(&out, nil, "", "", false, true))
@@ -49,12 +53,20 @@ func TestQuickstartTokenChange(t *testing.T) {
 	for sc.Scan() {
 		var r record
 		require.NoError(t, json.Unmarshal(sc.Bytes(), &r))
-		if r.Step == "issuer suspends network token" {
+		switch r.Step {
+		case "issuer suspends network token":
 			details[r.Provider] = r.Detail
+		case "provision pending, await the token":
+			details[r.Provider+" pending"] = r.Detail
 		}
 	}
 	assert.Regexp(t, `^webhook nt_[a-z2-7]{26}: state_changed, now suspended$`, details["checkout"])
 	assert.Regexp(t, `^sync [0-9a-f-]{36}: state_changed, now suspended$`, details["nuvei"])
+	assert.Regexp(t, `^sync [0-9a-f-]{36}: state_changed, now suspended$`, details["worldpay"])
+	for _, p := range []string{"checkout", "worldpay"} {
+		assert.Regexp(t, `^requested, active after [0-9.]+s: dpan \d{6}\*+\d{4}$`, details[p+" pending"])
+	}
+	assert.Equal(t, "skipped: nuvei answers with the token", details["nuvei pending"])
 }
 
 func TestQuickstartTable(t *testing.T) {
@@ -86,7 +98,7 @@ func TestQuickstartConfigFile(t *testing.T) {
 
 	var out bytes.Buffer
 	require.NoError(t, run(&out, []string{path}, "", "", false, true))
-	assert.Equal(t, 10, strings.Count(out.String(), `"provider":"nuvei"`))
+	assert.Equal(t, 11, strings.Count(out.String(), `"provider":"nuvei"`))
 	assert.Contains(t, out.String(), "sync: no change", "no simulator control: the sync finds nothing")
 	assert.NotContains(t, out.String(), `"ok":false`)
 	assert.NotContains(t, out.String(), nuveisim.APIKey)
