@@ -74,11 +74,18 @@ func (c *Client) AwaitNetworkToken(ctx context.Context, id string, opts AwaitOpt
 	}
 	opts = opts.withDefaults()
 	wait := opts.Interval
+	var last *NetworkToken
 	for {
 		nt, err := c.GetNetworkToken(ctx, id)
 		if err != nil {
+			if ctx.Err() != nil {
+				// The deadline came during a read: the token is as
+				// last read (nil if never), and the error says why.
+				return last, err
+			}
 			return nil, err
 		}
+		last = nt
 		if nt.State != StateRequested {
 			return nt, nil
 		}

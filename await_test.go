@@ -112,6 +112,34 @@ func TestAwaitNetworkTokenDeadlineReturnsTheLastRead(t *testing.T) {
 	assert.Greater(t, p.readCount(), 1)
 }
 
+// The deadline may come while a read is in flight rather than between two
+// reads: the last token read still comes back with the error.
+func TestAwaitNetworkTokenDeadlineDuringARead(t *testing.T) {
+	p := newPending(0)
+	c := tokenize.New(slowReads{p, 40 * time.Millisecond})
+	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
+	defer cancel()
+	nt, err := c.AwaitNetworkToken(ctx, "nt_pending", tokenize.AwaitOptions{Interval: time.Millisecond, MaxInterval: time.Millisecond})
+	assert.ErrorIs(t, err, tokenize.ErrDeadlineExceeded)
+	require.NotNil(t, nt)
+	assert.Equal(t, tokenize.StateRequested, nt.State)
+}
+
+// slowReads answers each read after d, or the context's end.
+type slowReads struct {
+	*pendingProvider
+	d time.Duration
+}
+
+func (s slowReads) GetNetworkToken(ctx context.Context, id string) (*tokenize.NetworkToken, error) {
+	select {
+	case <-time.After(s.d):
+		return s.pendingProvider.GetNetworkToken(ctx, id)
+	case <-ctx.Done():
+		return nil, &tokenize.Error{Code: tokenize.DeadlineExceeded, Err: ctx.Err()}
+	}
+}
+
 func TestAwaitNetworkTokenCanceled(t *testing.T) {
 	p := newPending(0)
 	c := tokenize.New(p)
