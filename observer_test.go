@@ -358,3 +358,59 @@ func TestTokenFetchReasonString(t *testing.T) {
 		assert.Equal(t, want, r.String())
 	}
 }
+
+// createNested is a Provider whose CreatePaymentToken is another Client's
+// call, as a router's is: the inner Client's error carries the request's
+// merchant reference.
+type createNested struct {
+	*fakeProvider
+	inner *tokenize.Client
+}
+
+func (p *createNested) CreatePaymentToken(ctx context.Context, req *tokenize.CreatePaymentTokenRequest) (*tokenize.PaymentToken, error) {
+	return p.inner.CreatePaymentToken(ctx, *req)
+}
+
+// endErrors records the merchant reference of the error every call's End
+// is given, read during End as the contract says.
+type endErrors struct {
+	recorder
+	mu   sync.Mutex
+	refs []string
+}
+
+func (o *endErrors) ObserveCall(ctx context.Context, c tokenize.CallStart) (context.Context, tokenize.CallObserver) {
+	ctx, obs := o.recorder.ObserveCall(ctx, c)
+	return ctx, endHook{obs, o}
+}
+
+type endHook struct {
+	tokenize.CallObserver
+	o *endErrors
+}
+
+func (h endHook) End(ctx context.Context, e tokenize.CallEnd) {
+	var te *tokenize.Error
+	if errors.As(e.Err, &te) {
+		h.o.mu.Lock()
+		h.o.refs = append(h.o.refs, te.MerchantReference)
+		h.o.mu.Unlock()
+	}
+	h.CallObserver.End(ctx, e)
+}
+
+// TestObserverNeverSeesMerchantReference: an observer is not given the
+// merchant reference, even when the error comes from an inner Client that
+// set it; the caller gets it as always.
+func TestObserverNeverSeesMerchantReference(t *testing.T) {
+	leaf := newFake()
+	leaf.err = &tokenize.Error{Code: tokenize.Unavailable, OutcomeUnknown: true}
+	p := &createNested{fakeProvider: newFake(), inner: tokenize.New(leaf)}
+	obs := &endErrors{}
+	_, err := tokenize.New(p, tokenize.WithObserver(obs)).CreatePaymentToken(context.Background(),
+		tokenize.CreatePaymentTokenRequest{Card: goodCard(), MerchantReference: "customer-42"})
+	var te *tokenize.Error
+	require.ErrorAs(t, err, &te)
+	assert.Equal(t, "customer-42", te.MerchantReference)
+	assert.Equal(t, []string{""}, obs.refs)
+}

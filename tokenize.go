@@ -503,6 +503,10 @@ func (c *Client) classify(ctx context.Context, err error) *Error {
 	case e != nil:
 		cp := *e
 		e = &cp
+		// The Client sets the merchant reference from the request once the
+		// call is over; one an inner Client set (a router's provider) is
+		// not passed on before, so that no observer is given it.
+		e.MerchantReference = ""
 	default:
 		e = &Error{Code: CodeOf(err), Message: "provider returned an unclassified error", Err: err}
 	}
