@@ -437,7 +437,7 @@ func decodeCryptogram(resp *httpx.Response, id string, tt tokenize.TransactionTy
 	}, nil
 }
 
-// decodeAccessToken reads a 200 answer of the token endpoint.
+// decodeAccessToken reads a 2xx answer of the token endpoint.
 func decodeAccessToken(resp *httpx.Response) (*accessTokenResponse, error) {
 	var w accessTokenResponse
 	if err := httpx.DecodeJSON(resp, &w); err != nil {

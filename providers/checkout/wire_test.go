@@ -715,6 +715,8 @@ func TestWireTokenEndpointMalformedSuccessKeepsNoBody(t *testing.T) {
 		var te *tokenize.Error
 		require.ErrorAs(t, err, &te, body)
 		assert.Equal(t, tokenize.Internal, te.Code, body)
+		assert.True(t, te.Retryable, "asking for a token again changes nothing")
+		assert.False(t, te.OutcomeUnknown, "the call itself was never sent")
 		assert.NotContains(t, string(te.ProviderBody()), "at-secret-value")
 		assert.NotContains(t, te.Error(), "at-secret-value")
 		assert.Len(t, w.requests(), 1, "no API call without a token")
