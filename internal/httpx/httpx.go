@@ -160,16 +160,14 @@ func (r *Response) KeptBody(keys map[string]bool) []byte {
 
 // Scrub returns provider-supplied text (an error reason, a code, a request
 // id from the body) fit to copy into an error: the adapter's credentials,
-// the request's sensitive values and card numbers removed, in that order,
-// so that no masking splits a credential before it is found. Every string
-// an adapter copies from a response into a *tokenize.Error goes through
-// it, before any truncation.
+// the request's sensitive values (redact.Values: escaped or base64-encoded
+// too) and card numbers removed, in that order, so that no masking splits
+// a credential before it is found. Every string an adapter copies from a
+// response into a *tokenize.Error goes through it, before any truncation.
 func (r *Response) Scrub(s string) string {
 	s = r.secrets.Scrub(s)
-	for _, v := range r.Sensitive {
-		if v != "" {
-			s = strings.ReplaceAll(s, v, redact.Redacted)
-		}
+	if len(r.Sensitive) > 0 {
+		s = redact.Values(s, r.Sensitive...)
 	}
 	return redact.CardNumbers(s)
 }

@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net"
 	"net/http"
@@ -246,5 +247,34 @@ func TestResponseScrubRemovesCredentialsFirst(t *testing.T) {
 	require.NoError(t, err)
 	for _, out := range []string{resp.Scrub(string(resp.Body)), string(resp.KeptBody(nil))} {
 		assert.Equal(t, "bad key [REDACTED], auth Basic [REDACTED], cvv [REDACTED], card 555555******4444", out)
+	}
+}
+
+// A server that echoes the request's body base64-encoded (as a gateway
+// passes a body on) keeps none of the request's card values in the text an
+// adapter copies into an error, nor in the kept body.
+func TestResponseScrubRemovesBase64EchoedRequestValues(t *testing.T) {
+	const pan, tok = "4111111111111111", "tok_ubfj2q76miwundwlk72vxt2i7q"
+	srv := serve(t, func(w http.ResponseWriter, r *http.Request) {
+		b, _ := io.ReadAll(r.Body)
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = io.WriteString(w, `{"message":"bad request","body_base64":"`+base64.StdEncoding.EncodeToString(b)+`"}`)
+	})
+	body := []byte(`{"number":"` + pan + `","token":"` + tok + `"}`)
+	resp, err := newClient(t).Do(context.Background(), Request{Method: http.MethodPost, URL: srv.URL,
+		Body: body, Sensitive: []string{pan, tok}})
+	require.NoError(t, err)
+	require.Contains(t, string(resp.Body), base64.StdEncoding.EncodeToString(body))
+	for _, out := range []string{resp.Scrub(string(resp.Body)), string(resp.KeptBody(nil))} {
+		var echo struct {
+			Message string `json:"message"`
+			Body64  string `json:"body_base64"`
+		}
+		require.NoError(t, json.Unmarshal([]byte(out), &echo), out)
+		assert.Equal(t, "bad request", echo.Message)
+		decoded, _ := base64.StdEncoding.DecodeString(echo.Body64)
+		for _, v := range []string{pan, tok} {
+			assert.NotContains(t, string(decoded), v, out)
+		}
 	}
 }

@@ -14,9 +14,8 @@ import (
 // other body (HTML, text, truncated JSON) has credentials removed in every
 // form Secrets knows, then card-number-like digit runs masked. Credentials
 // always go first, so that no masking can split one and let its pieces
-// through. In either, every occurrence of one of
-// values (the request's own sensitive values, a CVV say, too short to look
-// like a card number) is then replaced.
+// through. In either, values (the request's own sensitive values, a CVV
+// say, too short to look like a card number) are then removed (Values).
 func Body(body []byte, keys map[string]bool, secrets *Secrets, values ...string) []byte {
 	if len(body) == 0 {
 		return body
@@ -35,12 +34,29 @@ func Body(body []byte, keys map[string]bool, secrets *Secrets, values ...string)
 	if out == nil {
 		out = []byte(CardNumbers(secrets.Scrub(string(body))))
 	}
-	for _, s := range values {
-		if s != "" && bytes.Contains(out, []byte(s)) {
-			out = bytes.ReplaceAll(out, []byte(s), []byte(Redacted))
-		}
+	if len(values) > 0 {
+		out = []byte(Values(string(out), values...))
 	}
 	return out
+}
+
+// Values returns text with values, the sensitive values one request
+// carried (card number, CVV, account number, single-use token), replaced by
+// Redacted. A value of MinSecretLen bytes or more is sought in every
+// encoding Secrets knows, since an error page or a proxy may echo the
+// request's body escaped or base64-encoded; then every value is replaced
+// as it is wherever it stands, however short (a CVV). Empty values are
+// ignored.
+func Values(text string, values ...string) string {
+	var encoded Secrets
+	encoded.Add(values...)
+	text = encoded.Scrub(text)
+	for _, v := range values {
+		if v != "" {
+			text = strings.ReplaceAll(text, v, Redacted)
+		}
+	}
+	return text
 }
 
 func redactJSON(v any, keys map[string]bool, secrets *Secrets) any {

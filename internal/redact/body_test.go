@@ -1,6 +1,10 @@
 package redact
 
 import (
+	"encoding/base64"
+	"html"
+	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -52,4 +56,29 @@ func FuzzBody(f *testing.F) {
 			t.Fatalf("Body(%q) = %q keeps the card number", in, out)
 		}
 	})
+}
+
+// The request's own values go in every encoding an echo may use (a proxy
+// passing the body on base64-encoded, an HTML error page), and short ones
+// wherever they stand.
+func TestValuesInEveryEncoding(t *testing.T) {
+	const pan, cvv, tok = "4111111111111111", "9180", "tok_ubfj2q76miwundwlk72vxt2i7q"
+	request := `{"number":"` + pan + `","cvv":"` + cvv + `","token":"` + tok + `"}`
+	for name, echo := range map[string]string{
+		"base64 body":      `{"request":{"body_base64":"` + base64.StdEncoding.EncodeToString([]byte(request)) + `"}}`,
+		"base64url body":   "body=" + base64.URLEncoding.EncodeToString([]byte("x"+request)),
+		"HTML-escaped":     "<pre>" + html.EscapeString(request) + "</pre>",
+		"query-escaped":    "q=" + url.QueryEscape(request),
+		"JSON in JSON":     `{"message":` + strconv.Quote(request) + `}`,
+		"short value bare": "cvv" + cvv + "x",
+	} {
+		for _, out := range []string{Values(echo, pan, cvv, tok), string(Body([]byte(echo), nil, nil, pan, cvv, tok))} {
+			for _, v := range []string{pan, tok} {
+				assert.Empty(t, decodedLeak(out, v), "%s: %q", name, out)
+			}
+			assert.NotContains(t, out, cvv, name)
+		}
+	}
+	assert.Equal(t, "nothing to see", Values("nothing to see"))
+	assert.Equal(t, "a [REDACTED] b", Values("a 9180 b", "", "9180"), "empty values are ignored")
 }
