@@ -67,7 +67,8 @@ const (
 	// template would), as plain text for any other text/ type, and
 	// otherwise as a JSON object holding the echo under the keys error
 	// parsers commonly read (message, error, error_type, error_codes,
-	// reason, request_id, result.errors.reason). Every request header is
+	// reason, request_id, result.errors.reason), with the body also
+	// base64-encoded under request.body_base64. Every request header is
 	// also sent back under its own name, and under each name in
 	// EchoHeaders (a provider's request-id header, say) as one line.
 	Echo

@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"html"
 	"io"
@@ -64,8 +65,10 @@ func echo(f *Fault, w http.ResponseWriter, r *http.Request) {
 			"message": dump, "error": dump, "error_description": dump,
 			"error_type": dump, "error_codes": []string{dump},
 			"reason": dump, "request_id": dump,
-			"result":  map[string]any{"status": "error", "errors": map[string]any{"reason": dump}},
-			"request": map[string]any{"method": r.Method, "uri": r.URL.RequestURI(), "headers": r.Header, "body": string(body)},
+			"result": map[string]any{"status": "error", "errors": map[string]any{"reason": dump}},
+			"request": map[string]any{"method": r.Method, "uri": r.URL.RequestURI(), "headers": r.Header, "body": string(body),
+				// As an API gateway or a proxy's log passes a body on.
+				"body_base64": base64.StdEncoding.EncodeToString(body)},
 		})
 	}
 	status := f.Status

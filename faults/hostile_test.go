@@ -1,6 +1,7 @@
 package faults
 
 import (
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -73,6 +74,7 @@ func TestEcho(t *testing.T) {
 			} `json:"result"`
 			Request struct {
 				Body    string
+				Body64  string `json:"body_base64"`
 				Headers http.Header
 			} `json:"request"`
 		}
@@ -83,6 +85,7 @@ func TestEcho(t *testing.T) {
 			assert.Contains(t, s, body)
 		}
 		assert.Equal(t, body, v.Request.Body)
+		assert.Equal(t, base64.StdEncoding.EncodeToString([]byte(body)), v.Request.Body64)
 		assert.Equal(t, key, v.Request.Headers.Get("X-Api-Key"))
 	})
 	t.Run("HTML", func(t *testing.T) {
