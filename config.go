@@ -293,8 +293,17 @@ func DecodeSettings(settings json.RawMessage, dst any) error {
 	dec := json.NewDecoder(bytes.NewReader(settings))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(dst); err != nil {
-		var typeErr *json.UnmarshalTypeError
+		var (
+			typeErr *json.UnmarshalTypeError
+			own     *Error
+		)
 		switch {
+		case errors.As(err, &own):
+			// A setting type's own check (InvalidSetting from its
+			// UnmarshalText or UnmarshalJSON), which names the setting and
+			// never quotes the value: what it says is better than any
+			// guess made here.
+			return own
 		case errors.As(err, &typeErr) && typeErr.Field == "":
 			return configError("settings", "config: settings must be a JSON object")
 		case errors.As(err, &typeErr):
@@ -302,8 +311,12 @@ func DecodeSettings(settings json.RawMessage, dst any) error {
 		case strings.HasPrefix(err.Error(), "json: unknown field "):
 			name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 			return configError("settings."+name, "config: unknown setting %q", name)
-		default:
+		case isSyntaxError(err):
 			return configError("settings", "config: invalid settings: %s", jsonErrText(err))
+		default:
+			// Valid JSON whose value a setting type refused with an error
+			// of its own, whose text may quote the value.
+			return configError("settings", "config: invalid settings: a value is not one its setting accepts")
 		}
 	}
 	if _, err := dec.Token(); err != io.EOF {
@@ -323,6 +336,13 @@ func MissingSetting(name string) error {
 // unusable value. why must not quote the value.
 func InvalidSetting(name, why string) error {
 	return configError("settings."+name, "config: setting %q %s", name, why)
+}
+
+// isSyntaxError reports a JSON error about the text itself (malformed,
+// truncated), not about a value.
+func isSyntaxError(err error) bool {
+	var syn *json.SyntaxError
+	return errors.As(err, &syn) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF)
 }
 
 // jsonErrText describes a JSON syntax error without quoting the input.
