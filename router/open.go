@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"sort"
+	"strings"
 
 	"github.com/tokenize-go/tokenize"
 )
@@ -13,9 +14,13 @@ func init() { tokenize.Register(tokenize.RouterName, open) }
 
 // settings are a router's settings as tokenize.ParseConfig builds them
 // from the router form of a configuration: the "router" object's keys and
-// the "providers" beside it.
+// the "providers" beside it. Config's fields are spelt out rather than
+// embedded: encoding/json names an embedded struct in the path of a type
+// error ("Config.breaker.failures"), which would reach the caller.
 type settings struct {
-	Config
+	Default   Names                      `json:"default"`
+	Rules     []Rule                     `json:"rules,omitempty"`
+	Breaker   Breaker                    `json:"breaker,omitzero"`
 	Providers map[string]json.RawMessage `json:"providers"`
 }
 
@@ -41,7 +46,7 @@ func open(ctx context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (
 func openSettings(ctx context.Context, raw json.RawMessage, opts tokenize.OpenOptions) (*Router, error) {
 	var s settings
 	if err := tokenize.DecodeSettings(raw, &s); err != nil {
-		return nil, err
+		return nil, underRouter(err)
 	}
 	if len(s.Providers) == 0 {
 		return nil, tokenize.MissingSetting("providers")
@@ -71,5 +76,23 @@ func openSettings(ctx context.Context, raw json.RawMessage, opts tokenize.OpenOp
 		}
 		providers = append(providers, p)
 	}
-	return New(s.Config, providers...)
+	return New(Config{Default: s.Default, Rules: s.Rules, Breaker: s.Breaker}, providers...)
+}
+
+// underRouter gives a settings error the place of its key in the
+// configuration: every setting but "providers" is a key of the "router"
+// object ("settings.weights" is "settings.router.weights").
+func underRouter(err error) error {
+	var te *tokenize.Error
+	if !errors.As(err, &te) {
+		return err
+	}
+	rest, ok := strings.CutPrefix(te.Field, "settings.")
+	if !ok || rest == tokenize.RouterName || strings.HasPrefix(rest, tokenize.RouterName+".") ||
+		rest == "providers" || strings.HasPrefix(rest, "providers.") {
+		return err
+	}
+	cp := *te
+	cp.Field = "settings." + tokenize.RouterName + "." + rest
+	return &cp
 }

@@ -355,22 +355,32 @@ func health(r *router.Router, name string) router.Health {
 func TestOpenRejectsBadRouting(t *testing.T) {
 	s := startSims(t)
 	for name, tc := range map[string]struct{ routing, field string }{
-		"UnknownKey":        {`{"default": "nuvei", "weights": {}}`, "settings.weights"},
-		"NoDefault":         {`{"rules": [{"brand": ["visa"], "to": "nuvei"}]}`, "settings.router.default"},
-		"UnknownDefault":    {`{"default": "worldpay"}`, "settings.router.default"},
-		"RuleWithoutWhen":   {`{"default": "nuvei", "rules": [{"to": "nuvei"}]}`, "settings.router.rules[0]"},
-		"RuleUnknownTarget": {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": ["nuvei", "adyen"]}]}`, "settings.router.rules[0].to"},
-		"RuleTwice":         {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": ["nuvei", "nuvei"]}]}`, "settings.router.rules[0].to"},
-		"BadKind":           {`{"default": "nuvei", "rules": [{"kind": ["wallet"], "to": "nuvei"}]}`, "settings.router.rules[0].kind"},
-		"BadBrand":          {`{"default": "nuvei", "rules": [{"brand": ["visaa"], "to": "nuvei"}]}`, "settings"},
-		"BadBIN":            {`{"default": "nuvei", "rules": [{"bin": ["4999-4000"], "to": "nuvei"}]}`, "settings"},
-		"BadCooldown":       {`{"default": "nuvei", "breaker": {"cooldown": "soon"}}`, "settings"},
-		"UnknownRuleKey":    {`{"default": "nuvei", "rules": [{"country": ["FR"], "to": "nuvei"}]}`, "settings.country"},
+		"UnknownKey":         {`{"default": "nuvei", "weights": {}}`, "settings.router.weights"},
+		"NoDefault":          {`{"rules": [{"brand": ["visa"], "to": "nuvei"}]}`, "settings.router.default"},
+		"UnknownDefault":     {`{"default": "worldpay"}`, "settings.router.default"},
+		"RuleWithoutWhen":    {`{"default": "nuvei", "rules": [{"to": "nuvei"}]}`, "settings.router.rules[0]"},
+		"RuleUnknownTarget":  {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": ["nuvei", "adyen"]}]}`, "settings.router.rules[0].to"},
+		"RuleTwice":          {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": ["nuvei", "nuvei"]}]}`, "settings.router.rules[0].to"},
+		"BadKind":            {`{"default": "nuvei", "rules": [{"kind": ["wallet"], "to": "nuvei"}]}`, "settings.router.rules[0].kind"},
+		"BadBrand":           {`{"default": "nuvei", "rules": [{"brand": ["visaa"], "to": "nuvei"}]}`, "settings.router.rules.brand"},
+		"BadBIN":             {`{"default": "nuvei", "rules": [{"bin": ["4999-4000"], "to": "nuvei"}]}`, "settings.router.rules.bin"},
+		"BadCooldown":        {`{"default": "nuvei", "breaker": {"cooldown": "soon"}}`, "settings.router.breaker.cooldown"},
+		"DefaultNotAName":    {`{"default": 5}`, "settings.router"},
+		"RuleToNotAName":     {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": {"nuvei": 1}}]}`, "settings.router"},
+		"UnknownRuleKey":     {`{"default": "nuvei", "rules": [{"country": ["FR"], "to": "nuvei"}]}`, "settings.router.rules"},
+		"RuleKindNotAList":   {`{"default": "nuvei", "rules": [{"kind": 5, "to": "nuvei"}]}`, "settings.router.rules.kind"},
+		"FailuresNotANumber": {`{"default": "nuvei", "breaker": {"failures": "x"}}`, "settings.router.breaker.failures"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := router.Open(context.Background(), s.config(t, tc.routing), tokenize.OpenOptions{})
 			te := requireCode(t, tokenize.InvalidArgument, err)
 			assert.Equal(t, tc.field, te.Field, "%v", err)
+			// The JSON is valid: the error says what is wrong with a value,
+			// without quoting it.
+			assert.NotContains(t, te.Message, "malformed")
+			for _, v := range []string{"visaa", "4999", "soon", "FR"} {
+				assert.NotContains(t, te.Error(), v, "a value quoted")
+			}
 		})
 	}
 	// A provider's own settings errors name where they are.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 
@@ -67,10 +68,54 @@ func (n *Names) UnmarshalJSON(b []byte) error {
 	}
 	var list []string
 	if err := json.Unmarshal(b, &list); err != nil {
-		return fmt.Errorf("must be a provider name or a list of them")
+		return tokenize.InvalidSetting("router", `needs a provider name or a list of them in "default" and in each rule's "to"`)
 	}
 	*n = list
 	return nil
+}
+
+// UnmarshalJSON reads a rule as the configuration writes it, naming what
+// is wrong: a brand the package does not know, a key no rule has.
+func (r *Rule) UnmarshalJSON(b []byte) error {
+	type plain Rule // without this method
+	var in struct {
+		plain
+		Brands []string `json:"brand,omitempty"` // shadows plain's, to name a bad one
+	}
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field != "":
+			field := strings.TrimPrefix(typeErr.Field, "plain.")
+			return tokenize.InvalidSetting("router.rules."+field, "must be a JSON "+typeErr.Type.Kind().String())
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return tokenize.InvalidSetting("router.rules", "takes kind, brand, bin, tag and to; not "+strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return err
+	}
+	*r = Rule(in.plain)
+	r.Brands = nil
+	for _, name := range in.Brands {
+		brand, err := tokenize.ParseBrand(name)
+		if err != nil || brand == tokenize.BrandUnknown {
+			return tokenize.InvalidSetting("router.rules.brand", "takes "+strings.Join(brandNames(), ", "))
+		}
+		r.Brands = append(r.Brands, brand)
+	}
+	return nil
+}
+
+// brandNames lists the brands a rule can name.
+func brandNames() []string {
+	var names []string
+	for b := tokenize.BrandUnknown + 1; ; b++ {
+		if _, err := tokenize.ParseBrand(b.String()); err != nil {
+			return names
+		}
+		names = append(names, b.String())
+	}
 }
 
 // BINRange is a range of card-number prefixes of one length, written
@@ -106,7 +151,14 @@ func (r BINRange) String() string {
 func (r BINRange) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
 
 // UnmarshalText implements encoding.TextUnmarshaler with ParseBINRange.
-func (r *BINRange) UnmarshalText(b []byte) (err error) { *r, err = ParseBINRange(string(b)); return }
+func (r *BINRange) UnmarshalText(b []byte) error {
+	v, err := ParseBINRange(string(b))
+	if err != nil {
+		return tokenize.InvalidSetting("router.rules.bin", "takes digits LOW-HIGH of one length (at most 11), LOW <= HIGH, or one prefix")
+	}
+	*r = v
+	return nil
+}
 
 // contains reports whether the card number pan falls in the range.
 func (r BINRange) contains(pan string) bool {
