@@ -13,7 +13,10 @@ import (
 // provider. In JSON: {"failures": 5, "cooldown": "30s"}.
 type Breaker struct {
 	// Failures is how many consecutive failures (Unavailable, a 5xx, a
-	// provider timeout) open the circuit; DefaultFailures when zero.
+	// provider timeout) open the circuit; DefaultFailures when zero. Each
+	// attempt counts: the Client around the router retries a failed read
+	// or delete itself, and each retry reaches the router as a call of its
+	// own, so one call retried three times is three failures.
 	Failures int `json:"failures,omitempty"`
 	// Cooldown is how long an open circuit waits before one call may
 	// probe the provider again; DefaultCooldown when zero. In JSON, a

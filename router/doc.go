@@ -63,7 +63,8 @@
 // # Health
 //
 // Each provider has a circuit breaker (Breaker): Failures consecutive
-// failures (Unavailable, a 5xx, a provider timeout) open it; while open,
+// failed attempts (Unavailable, a 5xx, a provider timeout; each retry of
+// the Client around the router is an attempt) open it; while open,
 // creates go to the next eligible provider; after Cooldown one create
 // probes it (half-open), and its success closes the circuit. Any call the
 // provider answers closes it too. An open circuit never blocks a call by
