@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/tokenize-go/tokenize/internal/redact"
@@ -22,18 +24,40 @@ import (
 // build directories carry long runs of digits (/tmp/build_0112345678901/),
 // and a path names where card data is, never the data itself.
 //
-// The error names the argument's position only: the value must not reach
+// A card number typed with spaces and no quotes ("-card 4111 1111 1111
+// 1111") reaches the command as several arguments, each too short to look
+// like anything: consecutive arguments are checked together too, as the
+// shell's command line joined them.
+//
+// The error names the arguments' positions only: the value must not reach
 // the terminal, a log or a CI transcript again. An id that is itself a run
 // of digits can be given in a file with -ids.
 func refuseCardNumbers(args []string) error {
+	checked := make([]string, len(args)) // "" for an exempt path
 	for i, a := range args {
-		if isExistingPath(a) {
-			continue
+		if !isExistingPath(a) {
+			checked[i] = withoutUUIDs(a)
 		}
-		if a = withoutUUIDs(a); redact.CardNumbers(a) != a {
-			return usagef("argument %d looks like a card number and is not repeated here: "+
+	}
+	// The shortest run of consecutive arguments that looks like a card
+	// number, so that the error points at it and nothing around it.
+	for n := 1; n <= len(args); n++ {
+		for i := 0; i+n <= len(args); i++ {
+			run := checked[i : i+n]
+			if slices.Contains(run, "") {
+				continue
+			}
+			joined := strings.Join(run, " ")
+			if redact.CardNumbers(joined) == joined {
+				continue
+			}
+			where := fmt.Sprintf("argument %d looks like a card number and is", i+1)
+			if n > 1 {
+				where = fmt.Sprintf("arguments %d to %d together look like a card number and are", i+1, i+n)
+			}
+			return usagef("%s not repeated here: "+
 				"card data is read from a file or standard input (-card FILE, \"-\" for standard input), "+
-				"never from the command line, where shell history and ps would keep it", i+1)
+				"never from the command line, where shell history and ps would keep it", where)
 		}
 	}
 	return nil

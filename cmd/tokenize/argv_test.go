@@ -37,12 +37,16 @@ func TestCardNumberOnCommandLineIsRefused(t *testing.T) {
 		"a 13-digit number":         {"payment-token", "get", "-config", cfg, "4222222222222"},
 		"to the simulator command":  {"sim", "-addr", pan},
 		"a number failing the Luhn": {"payment-token", "get", "-config", cfg, "4242424242424241"},
+		// Typed with spaces and no quotes, the shell splits it in four.
+		"split by the shell":    {"payment-token", "create", "-config", cfg, "-card", "4242", "4242", "4242", "4242"},
+		"split as positionals":  {"payment-token", "get", "-config", cfg, "4242", "4242", "4242", "4242"},
+		"split with its expiry": {"cryptogram", "-config", cfg, "4242", "4242", "4242", "4242", "12/30"},
 	}
 	for name, args := range cases {
 		t.Run(name, func(t *testing.T) {
 			r := runCmd(t, "", args...)
 			assert.Equal(t, exitUsage, r.code)
-			assert.Contains(t, r.stderr, "looks like a card number")
+			assert.Contains(t, r.stderr, " like a card number")
 			assert.Contains(t, r.stderr, "never from the command line")
 			assert.Empty(t, r.stdout)
 			for _, a := range args {
@@ -112,4 +116,13 @@ func TestRefuseCardNumbers(t *testing.T) {
 	assert.Equal(t, exitUsage, exitCode(err))
 	assert.Contains(t, err.Error(), "argument 4 ")
 	assert.NotContains(t, err.Error(), "1111")
+
+	// Split by the shell: the shortest run of arguments is named.
+	err = refuseCardNumbers([]string{"payment-token", "get", "-config", "x.json", "4111", "1111", "1111", "1111", "-json"})
+	require.Error(t, err)
+	assert.Contains(t, err.Error(), "arguments 5 to 7 together", "twelve digits are enough")
+	assert.NotContains(t, err.Error(), "1111")
+	// Short numbers side by side are not a card number.
+	require.NoError(t, refuseCardNumbers([]string{"network-token", "sync", "-concurrency", "16", "-rate", "1000", "-timeout", "30s"}))
+	require.NoError(t, refuseCardNumbers([]string{"sim", "-seed", "20240101", "-addr", "127.0.0.1:8081"}))
 }

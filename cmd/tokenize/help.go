@@ -52,7 +52,7 @@ const overviewDescription = `"tokenize sim" serves the providers' simulators ove
 
 The other commands call one operation of the tokenize library through the provider named in a configuration file (-config, or the TOKENIZE_CONFIG environment variable; the format of tokenize.LoadConfig, with ${NAME} references expanded from the environment). They print masked values for people and, with -json, one JSON object per line for scripts.
 
-Card data is read from a file or from standard input, never from the command line, where it would be kept in shell history and shown by ps. Any argument that looks like a card number is refused, and is not repeated in the error.`
+Card data is read from a file or from standard input, never from the command line, where it would be kept in shell history and shown by ps. Any argument that looks like a card number is refused, and so are consecutive arguments that do together (a number typed with spaces and no quotes); the error does not repeat them.`
 
 const overviewExamples = `# Start both simulators and write a configuration file for each:
 tokenize sim -config-dir /tmp/sim &
