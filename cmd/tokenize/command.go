@@ -125,7 +125,12 @@ func (c *command) execute(ctx context.Context, std stdio, args []string) error {
 				c.printManual(std.out, fs)
 				return flag.ErrHelp
 			}
-			return &usageError{msg: err.Error()}
+			msg := err.Error()
+			if strings.HasPrefix(msg, "flag provided but not defined") {
+				// Worldpay's token ids may start with '-', and read as a flag.
+				msg += ` (an id that starts with "-" goes after --, as in "-json -- ID")`
+			}
+			return &usageError{msg: msg}
 		}
 		rest := fs.Args()
 		if len(rest) == 0 {

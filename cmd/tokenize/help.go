@@ -50,7 +50,7 @@ func printOverview(w io.Writer) {
 
 const overviewDescription = `"tokenize sim" serves the providers' simulators over HTTP, so that programs in any language can run against them, and prints the base URLs, credentials and test cards a client needs. Each simulator has a control API under /_sim/ that changes network tokens, injects faults and reads counters.
 
-The other commands call one operation of the tokenize library through the provider named in a configuration file (-config, or the TOKENIZE_CONFIG environment variable; the format of tokenize.LoadConfig, with ${NAME} references expanded from the environment). They print masked values for people and, with -json, one JSON object per line for scripts.
+The other commands call one operation of the tokenize library through the provider named in a configuration file (-config, or the TOKENIZE_CONFIG environment variable; the format of tokenize.LoadConfig, with ${NAME} references expanded from the environment). They print masked values for people and, with -json, one JSON object per line for scripts. Options may come before or after the ids; "--" ends them, so that an id starting with "-" (Access Worldpay's may) is not read as an option: scripts write "tokenize network-token get -json -- "$id"".
 
 Card data is read from a file or from standard input, never from the command line, where it would be kept in shell history and shown by ps. Any argument that looks like a card number is refused, and so are consecutive arguments that do together (a number typed with spaces and no quotes); the error does not repeat them.`
 
@@ -61,7 +61,7 @@ tokenize sim -config-dir /tmp/sim &
 export TOKENIZE_CONFIG=/tmp/sim/checkout.json
 pt=$(tokenize payment-token create -card card.json -q)
 nt=$(tokenize network-token provision -payment-token "$pt" -q)
-tokenize cryptogram -type ecom "$nt"`
+tokenize cryptogram -type ecom -- "$nt"`
 
 // printCommandList prints the commands, or those of one group.
 func printCommandList(w io.Writer, group string) {

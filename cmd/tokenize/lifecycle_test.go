@@ -72,7 +72,7 @@ func TestLifecycleAgainstSim(t *testing.T) {
 			assert.Regexp(t, `^\S+\n$`, r.stdout, "-q prints the id alone")
 
 			// Read it back, as text for people.
-			r = runCmd(t, "", "payment-token", "get", "-config", cfg, pt.ID)
+			r = runCmd(t, "", "payment-token", "get", "-config", cfg, "--", pt.ID)
 			requireOK(t, r, "get")
 			assert.Contains(t, r.stdout, pt.ID)
 			assert.Contains(t, r.stdout, pt.Card.MaskedNumber)
@@ -92,11 +92,11 @@ func TestLifecycleAgainstSim(t *testing.T) {
 			assert.Equal(t, "active", nt.State)
 			assert.Regexp(t, `^\d{6}\*+\d{4}$`, nt.MaskedNumber)
 
-			r = runCmd(t, "", "network-token", "get", "-config", cfg, "-json", nt.ID)
+			r = runCmd(t, "", "network-token", "get", "-config", cfg, "-json", "--", nt.ID)
 			requireOK(t, r, "get network token")
 			assert.Equal(t, nt.ID, decodeRecord(t, r).NetworkToken.ID)
 
-			r = runCmd(t, "", "cryptogram", "-config", cfg, "-json", nt.ID)
+			r = runCmd(t, "", "cryptogram", "-config", cfg, "-json", "--", nt.ID)
 			requireOK(t, r, "cryptogram")
 			cg := decodeRecord(t, r).Cryptogram
 			require.NotNil(t, cg)
@@ -105,13 +105,13 @@ func TestLifecycleAgainstSim(t *testing.T) {
 
 			// Delete where the provider can; Unsupported (21) otherwise,
 			// refused before anything is sent.
-			r = runCmd(t, "", "network-token", "delete", "-config", cfg, nt.ID)
+			r = runCmd(t, "", "network-token", "delete", "-config", cfg, "--", nt.ID)
 			if provider == "nuvei" {
 				assert.Equal(t, 21, r.code, r.stderr)
 				assert.Contains(t, r.stderr, "Unsupported")
 			} else {
 				requireOK(t, r, "delete network token")
-				r = runCmd(t, "", "cryptogram", "-config", cfg, nt.ID)
+				r = runCmd(t, "", "cryptogram", "-config", cfg, "--", nt.ID)
 				if provider == "worldpay" {
 					// Worldpay forgets a deleted token (the suite allows either).
 					assert.Equal(t, 15, r.code, "a deleted token cannot pay: NotFound; %s", r.stderr)
@@ -119,7 +119,7 @@ func TestLifecycleAgainstSim(t *testing.T) {
 					assert.Equal(t, 16, r.code, "a deleted token cannot pay: FailedPrecondition; %s", r.stderr)
 				}
 			}
-			r = runCmd(t, "", "payment-token", "delete", "-config", cfg, "-json", pt.ID)
+			r = runCmd(t, "", "payment-token", "delete", "-config", cfg, "-json", "--", pt.ID)
 			if provider == "nuvei" {
 				assert.Equal(t, 21, r.code)
 				rec := decodeRecord(t, r)
@@ -128,7 +128,7 @@ func TestLifecycleAgainstSim(t *testing.T) {
 				assert.Equal(t, "Unsupported", rec.Error.Code.String())
 			} else {
 				requireOK(t, r, "delete payment token")
-				r = runCmd(t, "", "payment-token", "get", "-config", cfg, pt.ID)
+				r = runCmd(t, "", "payment-token", "get", "-config", cfg, "--", pt.ID)
 				assert.Equal(t, 15, r.code, "NotFound after delete; %s", r.stderr)
 			}
 
