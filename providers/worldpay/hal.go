@@ -1,16 +1,8 @@
 package worldpay
 
 import (
-	"encoding/json"
 	"net/url"
 	"strings"
-)
-
-// Link relations the adapter follows (curie "tokens").
-const (
-	relLookup     = "tokens:networkTokenLookup"
-	relCryptogram = "tokens:networkTokenCryptogram"
-	relToken      = "tokens:token"
 )
 
 // Paths of the entry points, for an operation that starts from a bare id:
@@ -22,9 +14,17 @@ const (
 	pathNetworkCryptograms = "/tokens/network/cryptograms"
 )
 
-// links is a HAL _links object: relation name to a link object, or to an
-// array of them (curies).
-type links map[string]json.RawMessage
+// links is the part of a HAL _links object the adapter reads: the
+// relations it follows, as Worldpay writes them (compact, with the
+// "tokens" curie), and the curies. A relation written as its expanded URI
+// is not looked for: Worldpay's answers use the compact form.
+type links struct {
+	Self       *link  `json:"self"`
+	Lookup     *link  `json:"tokens:networkTokenLookup"`
+	Cryptogram *link  `json:"tokens:networkTokenCryptogram"`
+	Token      *link  `json:"tokens:token"`
+	Curies     []link `json:"curies"`
+}
 
 // link is one HAL link object.
 type link struct {
@@ -33,41 +33,13 @@ type link struct {
 	Name      string `json:"name"`
 }
 
-// href returns the href of the link rel, written compact ("tokens:x") or,
-// through the answer's curies, expanded to the relation's URI. A
-// templated link, a link array or a malformed link gives "".
-func (l links) href(rel string) string {
-	if h := l.single(rel); h != "" {
-		return h
-	}
-	prefix, ref, ok := strings.Cut(rel, ":")
-	if !ok {
+// href returns l's href, or "" for a missing or templated link (a
+// template is not an address).
+func (l *link) href() string {
+	if l == nil || l.Templated {
 		return ""
 	}
-	var curies []link
-	if json.Unmarshal(l["curies"], &curies) != nil {
-		return ""
-	}
-	for _, c := range curies {
-		if c.Name == prefix && c.Templated && strings.Contains(c.Href, "{rel}") {
-			if h := l.single(strings.ReplaceAll(c.Href, "{rel}", ref)); h != "" {
-				return h
-			}
-		}
-	}
-	return ""
-}
-
-func (l links) single(rel string) string {
-	raw, ok := l[rel]
-	if !ok {
-		return ""
-	}
-	var k link
-	if json.Unmarshal(raw, &k) != nil || k.Templated {
-		return ""
-	}
-	return k.Href
+	return l.Href
 }
 
 // onBase returns href when it is an absolute URL on the configured API
@@ -89,16 +61,16 @@ func onBase(base, href string) string {
 	return href
 }
 
-// lastSegment returns the last path segment of href, unescaped, or "".
+// lastSegment returns the last path segment of an absolute href (query
+// and fragment ignored), or "".
 func lastSegment(href string) string {
-	u, err := url.Parse(href)
-	if err != nil {
-		return ""
+	if i := strings.IndexAny(href, "?#"); i >= 0 {
+		href = href[:i]
 	}
-	p := strings.TrimRight(u.Path, "/")
-	i := strings.LastIndexByte(p, '/')
-	if i < 0 {
-		return ""
+	href = strings.TrimRight(href, "/")
+	i := strings.LastIndexByte(href, '/')
+	if i < 0 || strings.HasSuffix(href[:i+1], "//") {
+		return "" // no path: "https://host"
 	}
-	return p[i+1:]
+	return href[i+1:]
 }

@@ -23,7 +23,7 @@ func decodeToken(resp *httpx.Response, wantID string) (*tokenize.PaymentToken, e
 		href = w.TokenPaymentInstrument.Href
 	}
 	if href == "" {
-		href = w.Links.href(relToken)
+		href = w.Links.Token.href()
 	}
 	id := lastSegment(href)
 	if !validID(id) {
@@ -32,8 +32,8 @@ func decodeToken(resp *httpx.Response, wantID string) (*tokenize.PaymentToken, e
 	if wantID != "" && id != wantID {
 		return nil, httpx.Malformed(resp, "the answer is for another token")
 	}
-	c := w.PaymentInstrument
-	if c == nil || c.CardExpiryDate == nil {
+	c := &w.PaymentInstrument
+	if c.CardExpiryDate.isZero() {
 		return nil, httpx.Malformed(resp, "token answer has no card paymentInstrument")
 	}
 	d := &tokenize.CardDetails{
@@ -43,7 +43,7 @@ func decodeToken(resp *httpx.Response, wantID string) (*tokenize.PaymentToken, e
 		ExpiryMonth:   c.CardExpiryDate.Month,
 		ExpiryYear:    c.CardExpiryDate.Year,
 	}
-	if !validExpiry(c.CardExpiryDate) {
+	if !c.CardExpiryDate.valid() {
 		return nil, httpx.Malformed(resp, "token cardExpiryDate is not a month and a four-digit year")
 	}
 	last4 := lastDigits(c.CardNumber)
@@ -105,8 +105,10 @@ func validID(id string) bool {
 	return id != "." && id != ".."
 }
 
-func validExpiry(e *expiry) bool {
-	return e != nil && e.Month >= 1 && e.Month <= 12 && e.Year >= 1000 && e.Year <= 9999
+func (e expiry) isZero() bool { return e == expiry{} }
+
+func (e expiry) valid() bool {
+	return e.Month >= 1 && e.Month <= 12 && e.Year >= 1000 && e.Year <= 9999
 }
 
 // lastDigits returns the last four characters of a masked number when they
@@ -183,7 +185,7 @@ func decodeNetworkToken(resp *httpx.Response, id string) (*tokenize.NetworkToken
 		return nil, nil, err
 	}
 	ref := w.TokenReference
-	if self := lastSegment(w.Links.href("self")); ref == "" && id != "" && self != "" && self != lastSegment(pathNetworkTokens) {
+	if self := lastSegment(w.Links.Self.href()); ref == "" && id != "" && self != "" && self != lastSegment(pathNetworkTokens) {
 		ref = self
 	}
 	switch {
@@ -195,7 +197,7 @@ func decodeNetworkToken(resp *httpx.Response, id string) (*tokenize.NetworkToken
 		ref = id
 	}
 	nt := &tokenize.NetworkToken{Provider: Name, ID: ref, TokenReference: ref}
-	if c := w.PaymentInstrument; c != nil {
+	if c := &w.PaymentInstrument; c.Type != "" || c.LastFour != "" || c.FirstSix != "" {
 		if c.LastFour != "" && (len(c.LastFour) != 4 || !redact.AllDigits(c.LastFour)) {
 			return nil, nil, httpx.Malformed(resp, "network token card lastFour is not four digits")
 		}
@@ -203,8 +205,8 @@ func decodeNetworkToken(resp *httpx.Response, id string) (*tokenize.NetworkToken
 			return nil, nil, httpx.Malformed(resp, "network token card firstSix is not six digits")
 		}
 		nt.CardLast4 = c.LastFour
-		if c.CardExpiryDate != nil {
-			if !validExpiry(c.CardExpiryDate) {
+		if !c.CardExpiryDate.isZero() {
+			if !c.CardExpiryDate.valid() {
 				return nil, nil, httpx.Malformed(resp, "network token cardExpiryDate is not a month and a four-digit year")
 			}
 			nt.CardExpiryMonth, nt.CardExpiryYear = c.CardExpiryDate.Month, c.CardExpiryDate.Year
@@ -237,8 +239,8 @@ func decodeNetworkToken(resp *httpx.Response, id string) (*tokenize.NetworkToken
 			nt.Scheme = s
 		}
 	}
-	if tpi.ExpiryDate != nil {
-		if !validExpiry(tpi.ExpiryDate) {
+	if !tpi.ExpiryDate.isZero() {
+		if !tpi.ExpiryDate.valid() {
 			return nil, nil, httpx.Malformed(resp, "network token expiryDate is not a month and a four-digit year")
 		}
 		nt.ExpiryMonth, nt.ExpiryYear = tpi.ExpiryDate.Month, tpi.ExpiryDate.Year

@@ -167,7 +167,7 @@ func (p *provider) RequestCryptogram(ctx context.Context, req *tokenize.Cryptogr
 		return nil, &tokenize.Error{Code: tokenize.FailedPrecondition,
 			Message: "the network token is " + nt.State.String() + ": no cryptogram until it is active"}
 	}
-	target := onBase(p.base, w.Links.href(relCryptogram))
+	target := onBase(p.base, w.Links.Cryptogram.href())
 	if target == "" {
 		target = p.base + pathNetworkCryptograms
 	}

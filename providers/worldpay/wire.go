@@ -3,7 +3,8 @@ package worldpay
 // Wire types: the JSON the Tokens API v3 sends and receives, as
 // docs/worldpay-api.md records it.
 
-// expiry is cardExpiryDate and expiryDate: integers, four-digit year.
+// expiry is cardExpiryDate and expiryDate: integers, four-digit year. The
+// zero value is an expiry the answer did not give.
 type expiry struct {
 	Month int `json:"month"`
 	Year  int `json:"year"`
@@ -54,25 +55,25 @@ type tokenResponse struct {
 		Type string `json:"type"`
 		Href string `json:"href"`
 	} `json:"tokenPaymentInstrument"`
-	PaymentInstrument *maskedCard `json:"paymentInstrument"`
-	Links             links       `json:"_links"`
+	PaymentInstrument maskedCard `json:"paymentInstrument"`
+	Links             links      `json:"_links"`
 }
 
 // maskedCard is a paymentInstrument of type card/masked, as tokens and
 // network tokens describe the card. Tokens spell the number as a masked
 // cardNumber with bin and brand; network tokens as firstSix and lastFour.
 type maskedCard struct {
-	Type                    string  `json:"type"`
-	CardNumber              string  `json:"cardNumber"`
-	CardHolderName          string  `json:"cardHolderName"`
-	CardExpiryDate          *expiry `json:"cardExpiryDate"`
-	Bin                     string  `json:"bin"`
-	Brand                   string  `json:"brand"`
-	FundingType             string  `json:"fundingType"`
-	CountryCode             string  `json:"countryCode"`
-	FirstSix                string  `json:"firstSix"`
-	LastFour                string  `json:"lastFour"`
-	PaymentAccountReference string  `json:"paymentAccountReference"`
+	Type                    string `json:"type"`
+	CardNumber              string `json:"cardNumber"`
+	CardHolderName          string `json:"cardHolderName"`
+	CardExpiryDate          expiry `json:"cardExpiryDate"`
+	Bin                     string `json:"bin"`
+	Brand                   string `json:"brand"`
+	FundingType             string `json:"fundingType"`
+	CountryCode             string `json:"countryCode"`
+	FirstSix                string `json:"firstSix"`
+	LastFour                string `json:"lastFour"`
+	PaymentAccountReference string `json:"paymentAccountReference"`
 }
 
 // provisionRequest is the body of POST /tokens/network; PaymentInstrument
@@ -89,12 +90,12 @@ type provisionRequest struct {
 type networkTokenResponse struct {
 	TokenReference         string `json:"tokenReference"`
 	TokenPaymentInstrument *struct {
-		Status      string  `json:"status"`
-		Type        string  `json:"type"`
-		TokenNumber string  `json:"tokenNumber"`
-		ExpiryDate  *expiry `json:"expiryDate"`
+		Status      string `json:"status"`
+		Type        string `json:"type"`
+		TokenNumber string `json:"tokenNumber"`
+		ExpiryDate  expiry `json:"expiryDate"`
 	} `json:"tokenPaymentInstrument"`
-	PaymentInstrument  *maskedCard         `json:"paymentInstrument"`
+	PaymentInstrument  maskedCard          `json:"paymentInstrument"`
 	ProvisioningErrors []provisioningError `json:"provisioningErrors"`
 	Links              links               `json:"_links"`
 }

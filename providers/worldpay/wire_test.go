@@ -3,6 +3,7 @@ package worldpay
 import (
 	"context"
 	"encoding/base64"
+	"encoding/json"
 	"io"
 	"net/http"
 	"strings"
@@ -457,15 +458,27 @@ func TestWireMalformedAnswers(t *testing.T) {
 	}
 }
 
-func TestHALCuriesExpandedRelation(t *testing.T) {
-	l := links{
-		"https://try.access.worldpay.com/rels/tokens/networkTokenCryptogram.json": []byte(`{"href":"https://try.access.worldpay.com/tokens/network/cryptograms"}`),
-		"curies": []byte(`[{"name":"tokens","href":"https://try.access.worldpay.com/rels/tokens/{rel}.json","templated":true}]`),
+func TestHALLinks(t *testing.T) {
+	var w networkTokenResponse
+	require.NoError(t, json.Unmarshal([]byte(refCryptogram), &w))
+	assert.Empty(t, w.Links.Lookup.href(), "a templated link is not an address")
+	assert.Equal(t, testBase+"/tokens/network/cryptograms", w.Links.Self.href())
+	require.Len(t, w.Links.Curies, 1)
+	assert.Equal(t, link{Href: testBase + "/rels/tokens/{rel}.json", Templated: true, Name: "tokens"}, w.Links.Curies[0])
+	var async networkTokenResponse
+	require.NoError(t, json.Unmarshal([]byte(refProvisionAsync), &async))
+	assert.Equal(t, testBase+"/tokens/network/aa224320-425c-40b6-9781-2cb7df76b0c8", async.Links.Lookup.href())
+	var none *link
+	assert.Empty(t, none.href())
+	for href, want := range map[string]string{
+		testBase + "/tokens/abc":        "abc",
+		testBase + "/tokens/abc/":       "abc",
+		testBase + "/tokens/abc?x=/y#z": "abc",
+		testBase:                        "",
+		"abc":                           "",
+	} {
+		assert.Equal(t, want, lastSegment(href), href)
 	}
-	assert.Equal(t, "https://try.access.worldpay.com/tokens/network/cryptograms", l.href(relCryptogram), "a relation written as its URI is found through the curie")
-	assert.Empty(t, l.href(relLookup))
-	templated := links{relLookup: []byte(`{"href":"https://x/tokens/network/{tokenReference}","templated":true}`)}
-	assert.Empty(t, templated.href(relLookup), "a templated link is not followed as it is")
 }
 
 func TestOnBase(t *testing.T) {
