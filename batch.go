@@ -54,8 +54,8 @@ func (o BatchOptions) workers() int {
 
 // Progress is how far a batch has got: the counts passed to
 // BatchOptions.Progress. Every item is counted once, in Done, when it is
-// finished; Failed, OutcomeUnknown, AlreadyExisted, Declined and Changed
-// count kinds of finished items.
+// finished; Failed, OutcomeUnknown, AlreadyExisted, Declined, Pending and
+// Changed count kinds of finished items.
 type Progress struct {
 	// Total is BatchOptions.Total: the number of items, or 0 when unknown.
 	Total int
@@ -75,6 +75,11 @@ type Progress struct {
 	// Declined is, for ProvisionNetworkTokens, the number of tokens the
 	// scheme declined (StateDeclined): results, not failures.
 	Declined int
+	// Pending is, for ProvisionNetworkTokens, the number of tokens still
+	// being made (StateRequested, where Capabilities.ProvisionMayBePending):
+	// results to keep, which AwaitNetworkToken or a later
+	// SyncNetworkTokens finishes.
+	Pending int
 	// Changed is, for SyncNetworkTokens, the number of tokens that
 	// changed: the events yielded.
 	Changed int
@@ -157,7 +162,9 @@ type ProvisionResult struct {
 	Key string
 	// Token is the network token: a new one, or with AlreadyExisted set
 	// the one an earlier call provisioned from the same source. A scheme
-	// refusal is a token in StateDeclined, not an error.
+	// refusal is a token in StateDeclined, not an error; a token still
+	// being made is in StateRequested (keep it: AwaitNetworkToken or a
+	// later SyncNetworkTokens finishes it).
 	Token *NetworkToken
 	// Err is why the item was not provisioned, a *Error as from
 	// ProvisionNetworkToken. With OutcomeUnknown set the request may have
@@ -248,8 +255,13 @@ func (c *Client) ProvisionNetworkTokens(ctx context.Context, items iter.Seq[Prov
 			case r.Token.AlreadyExisted:
 				p.AlreadyExisted++
 			}
-			if r.Token != nil && r.Token.State == StateDeclined {
-				p.Declined++
+			if r.Token != nil {
+				switch r.Token.State {
+				case StateDeclined:
+					p.Declined++
+				case StateRequested:
+					p.Pending++
+				}
 			}
 			return true
 		}

@@ -71,6 +71,8 @@ func (p *batchProvider) ProvisionNetworkToken(ctx context.Context, req *Provisio
 		return &NetworkToken{ID: "nt-" + req.PaymentTokenID, State: StateActive, AlreadyExisted: true}, nil
 	case strings.HasPrefix(req.PaymentTokenID, "declined"):
 		return &NetworkToken{ID: "nt-" + req.PaymentTokenID, State: StateDeclined}, nil
+	case strings.HasPrefix(req.PaymentTokenID, "pending"):
+		return &NetworkToken{ID: "nt-" + req.PaymentTokenID, State: StateRequested}, nil
 	}
 	return &NetworkToken{ID: "nt-" + req.PaymentTokenID, State: StateActive}, nil
 }
@@ -149,6 +151,7 @@ func TestProvisionNetworkTokensCountsWhatCameBack(t *testing.T) {
 		{Key: "new", Request: ProvisionNetworkTokenRequest{PaymentTokenID: "pt1"}},
 		{Key: "existing", Request: ProvisionNetworkTokenRequest{PaymentTokenID: "old1"}},
 		{Key: "declined", Request: ProvisionNetworkTokenRequest{PaymentTokenID: "declined1"}},
+		{Key: "pending", Request: ProvisionNetworkTokenRequest{PaymentTokenID: "pending1"}},
 		{Key: "invalid", Request: ProvisionNetworkTokenRequest{PaymentTokenID: "../x"}},
 		{Key: "empty"},
 	}
@@ -157,17 +160,18 @@ func TestProvisionNetworkTokensCountsWhatCameBack(t *testing.T) {
 	for r := range c.ProvisionNetworkTokens(context.Background(), seqOf(items), BatchOptions{Progress: func(pr Progress) { last = pr }}) {
 		got[r.Key] = r
 	}
-	require.Len(t, got, 5)
+	require.Len(t, got, 6)
 	assert.False(t, got["new"].Token.AlreadyExisted)
 	assert.True(t, got["existing"].Token.AlreadyExisted)
 	assert.Equal(t, StateDeclined, got["declined"].Token.State)
 	assert.ErrorIs(t, got["invalid"].Err, ErrInvalidArgument)
 	assert.ErrorIs(t, got["empty"].Err, ErrInvalidArgument)
 	assert.Zero(t, got["invalid"].Err.(*Error).Attempts, "an invalid item is not sent")
-	assert.EqualValues(t, 3, p.calls.Load())
-	assert.Equal(t, 5, last.Done)
+	assert.EqualValues(t, 4, p.calls.Load())
+	assert.Equal(t, 6, last.Done)
 	assert.Equal(t, 1, last.AlreadyExisted)
 	assert.Equal(t, 1, last.Declined)
+	assert.Equal(t, 1, last.Pending)
 	assert.Equal(t, 2, last.Failed)
 	assert.Equal(t, 2, last.FailedWith(InvalidArgument))
 }

@@ -71,8 +71,9 @@ func (p *progress) Add(err error) {
 
 // Set replaces the counts with those of a library batch
 // (tokenize.BatchOptions.Progress), which counts its items itself: items
-// finished, failures by code, tokens that already existed or that the
-// scheme declined, changes found by a sync, and the rate limit in force.
+// finished, failures by code, tokens that already existed, that the scheme
+// declined or that are still being made, changes found by a sync, and the
+// rate limit in force.
 func (p *progress) Set(bp tokenize.Progress) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -84,7 +85,7 @@ func (p *progress) Set(bp tokenize.Progress) {
 	for _, t := range [...]struct {
 		name string
 		n    int
-	}{{"already existed", bp.AlreadyExisted}, {"declined", bp.Declined}, {"changed", bp.Changed}} {
+	}{{"already existed", bp.AlreadyExisted}, {"declined", bp.Declined}, {"pending", bp.Pending}, {"changed", bp.Changed}} {
 		if t.n > 0 {
 			p.tallies[t.name] = t.n
 		}
