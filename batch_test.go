@@ -325,6 +325,25 @@ func TestBatchRetriesArePaced(t *testing.T) {
 	assert.GreaterOrEqual(t, p.sentAt[1].Sub(p.sentAt[0]), 140*time.Millisecond)
 }
 
+// A pause longer than the Client's timeout does not turn a 429 into
+// DeadlineExceeded: the Client reports the 429 without waiting, and the
+// batch sends the item again once the pause is over, under a fresh
+// timeout.
+func TestBatchPauseLongerThanTheTimeout(t *testing.T) {
+	p := &batchProvider{retryAfter: 300 * time.Millisecond}
+	p.throttle.Store(1)
+	c := New(p, WithTimeout(100*time.Millisecond),
+		WithRetryPolicy(RetryPolicy{MaxAttempts: 3, InitialBackoff: time.Millisecond, MaxBackoff: time.Millisecond}))
+	items := []ProvisionItem{{Key: "busy", Request: ProvisionNetworkTokenRequest{PaymentTokenID: "busy1"}}}
+	for r := range c.ProvisionNetworkTokens(context.Background(), seqOf(items), BatchOptions{}) {
+		require.NoError(t, r.Err)
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	require.Len(t, p.sentAt, 2)
+	assert.GreaterOrEqual(t, p.sentAt[1].Sub(p.sentAt[0]), 290*time.Millisecond)
+}
+
 func TestProgressRateAndETA(t *testing.T) {
 	p := Progress{Total: 100, Done: 25, Elapsed: 5 * time.Second}
 	assert.Equal(t, 5.0, p.Rate())

@@ -362,6 +362,13 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 			return zero, c.finish(ctx, op, lg, e, info)
 		}
 		delay := policy.backoff(attempt, e.RetryAfter)
+		if th != nil {
+			// The retry waits for the batch's pause too: when that outlasts
+			// the call's deadline, the provider's own answer is reported
+			// (a 429 is then sent again by the batch, past the pause)
+			// rather than a deadline reached waiting.
+			delay = max(delay, th.Paused())
+		}
 		if time.Since(began)+delay > policy.MaxElapsed || pastDeadline(callCtx, delay) {
 			return zero, c.finish(ctx, op, lg, e, info)
 		}

@@ -115,10 +115,13 @@ func (p *Pause) For(d time.Duration) {
 }
 
 // active reports whether a hold is in force.
-func (p *Pause) active() bool {
+func (p *Pause) active() bool { return p.left() > 0 }
+
+// left returns how long the hold in force lasts yet, or 0 without one.
+func (p *Pause) left() time.Duration {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return time.Now().Before(p.until)
+	return max(time.Until(p.until), 0)
 }
 
 // Wait returns when no hold is in force, or with ctx's error when ctx ends

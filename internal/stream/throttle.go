@@ -73,6 +73,10 @@ func (t *Throttle) Limit() float64 {
 	return float64(t.lim.Limit())
 }
 
+// Paused returns how long the pause a 429 asked for lasts yet, or 0: a
+// caller whose deadline comes sooner need not wait to fail.
+func (t *Throttle) Paused() time.Duration { return t.pause.left() }
+
 // Wait returns when a request may be sent: no pause is in force and the
 // rate allows one more. It returns ctx's error, having sent nothing, only
 // when ctx ends first.

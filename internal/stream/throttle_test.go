@@ -47,7 +47,9 @@ func TestThrottleWithoutRateOnlyPauses(t *testing.T) {
 		assert.Less(t, time.Since(start), time.Second)
 	}
 	th := NewThrottle(0, 0)
+	assert.Zero(t, th.Paused())
 	th.Throttled(80 * time.Millisecond)
+	assert.InDelta(t, 80*time.Millisecond, th.Paused(), float64(20*time.Millisecond))
 	start := time.Now()
 	require.NoError(t, th.Wait(context.Background()))
 	assert.GreaterOrEqual(t, time.Since(start), 75*time.Millisecond)
