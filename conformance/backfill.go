@@ -298,7 +298,12 @@ func (bf *backfill) finish(counts []int) {
 	for k, v := range bf.saved {
 		before[k] = v
 	}
-	results, last := bf.run(context.Background(), bf.resume(counts), tokenize.BatchOptions{})
+	// A deadline of its own: the fault run's short per-call timeout (for
+	// stalls) applies only to calls whose context has none, and a loaded
+	// machine must not fail a rerun that has no fault to recover from.
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	defer cancel()
+	results, last := bf.run(ctx, bf.resume(counts), tokenize.BatchOptions{})
 	ok, failed, _ := bf.check(results, nil, last)
 	assert.Zero(t, failed, "the rerun, with no fault, provisions everything")
 	for key, r := range results {
