@@ -323,7 +323,7 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 	}
 	// The response bookkeeping and the context carrying it are one
 	// allocation.
-	cc := &callContext{Context: callCtx, obs: lg.obs}
+	cc := &callContext{Context: callCtx, obs: lg.obs, provider: c.name}
 	info := &cc.info
 	callCtx = cc
 	policy := c.retry
@@ -411,6 +411,10 @@ type ResponseInfo struct {
 	RequestID string
 	// HTTPStatus is the response status.
 	HTTPStatus int
+	// Provider names the provider that answered. The Client fills it in
+	// (an adapter leaves it empty): behind a router it is the provider
+	// the router sent the call to, where the call itself is the router's.
+	Provider string
 }
 
 type callKey struct{}
@@ -423,6 +427,8 @@ type callContext struct {
 	info callInfo
 	// obs observes the call; nil when it is not observed.
 	obs CallObserver
+	// provider is the name of the Client making the call.
+	provider string
 }
 
 // Value implements context.Context. It hides a batch's Throttle from
@@ -478,6 +484,9 @@ func ObserveResponse(ctx context.Context, r ResponseInfo) {
 		if obs := cc.observer(); obs != nil && !observed {
 			o := r
 			o.RequestID = scrubDigits(o.RequestID)
+			if o.Provider == "" {
+				o.Provider = cc.provider
+			}
 			obs.Response(ctx, o)
 		}
 		ctx = cc.Context

@@ -208,7 +208,8 @@ func TestGlobalProviders(t *testing.T) {
 // A Client over a router: the router's providers are Clients of their
 // own, not observed, and what their adapters report (responses, the
 // access-token fetch) reaches the observer of the call around them, so
-// the HTTP spans still nest under the attempt.
+// the HTTP spans still nest under the attempt, and the call's span and
+// its response events name the provider the router chose.
 func TestRouter(t *testing.T) {
 	tel := newTelemetry(t)
 	w := newWire(t, nil)
@@ -232,18 +233,18 @@ func TestRouter(t *testing.T) {
 	caller.End()
 	assert.True(t, strings.HasPrefix(tok.ID, "checkout:"), tok.ID)
 	assert.Equal(t, `caller (internal)
-  tokenize.CreatePaymentToken http.response.status_code=201 tokenize.attempts=1 tokenize.code=OK tokenize.operation=CreatePaymentToken tokenize.provider=router tokenize.request_id=id(POST /instruments)
+  tokenize.CreatePaymentToken http.response.status_code=201 tokenize.attempts=1 tokenize.code=OK tokenize.operation=CreatePaymentToken tokenize.provider=router tokenize.request_id=id(POST /instruments) tokenize.routed_provider=checkout
     tokenize.attempt http.response.status_code=201 tokenize.attempt=1 tokenize.code=OK tokenize.request_id=id(POST /instruments)
-      - tokenize.response http.response.status_code=201 tokenize.request_id=id(POST /tokens)
-      - tokenize.response http.response.status_code=201 tokenize.request_id=id(POST /instruments)
+      - tokenize.response http.response.status_code=201 tokenize.provider=checkout tokenize.request_id=id(POST /tokens)
+      - tokenize.response http.response.status_code=201 tokenize.provider=checkout tokenize.request_id=id(POST /instruments)
       tokenize.access_token http.response.status_code=200 tokenize.access_token.reason=missing tokenize.code=OK tokenize.provider=checkout tokenize.request_id=id(POST /connect/token)
         - tokenize.response http.response.status_code=200 tokenize.request_id=id(POST /connect/token)
         HTTP POST (client)
       HTTP POST (client)
       HTTP POST (client)
-  tokenize.GetPaymentToken [Error: NotFound] error.type=NotFound http.response.status_code=404 tokenize.attempts=1 tokenize.code=NotFound tokenize.operation=GetPaymentToken tokenize.outcome_unknown=false tokenize.provider=router
+  tokenize.GetPaymentToken [Error: NotFound] error.type=NotFound http.response.status_code=404 tokenize.attempts=1 tokenize.code=NotFound tokenize.operation=GetPaymentToken tokenize.outcome_unknown=false tokenize.provider=router tokenize.routed_provider=nuvei
     tokenize.attempt [Error: NotFound] error.type=NotFound http.response.status_code=404 tokenize.attempt=1 tokenize.code=NotFound
-      - tokenize.response http.response.status_code=404
+      - tokenize.response http.response.status_code=404 tokenize.provider=nuvei
       HTTP GET (client)
 `, tel.render(w))
 }

@@ -49,6 +49,11 @@ const (
 const (
 	// ProviderKey is the provider's registered name, such as "nuvei".
 	ProviderKey = attribute.Key("tokenize.provider")
+	// RoutedProviderKey is set on the span of a router's call: the
+	// provider the router sent it to (tokenize.provider is then
+	// "router"). A response event of such a call carries tokenize.provider
+	// too. Metrics stay labelled with the Client's provider.
+	RoutedProviderKey = attribute.Key("tokenize.routed_provider")
 	// OperationKey is the operation, such as "CreatePaymentToken".
 	OperationKey = attribute.Key("tokenize.operation")
 	// CodeKey is the neutral outcome code: "OK", or the failure's Code.

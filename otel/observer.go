@@ -244,7 +244,11 @@ func (c *call) Response(ctx context.Context, r tokenize.ResponseInfo) {
 	c.resp, c.last = r, r
 	c.mu.Unlock()
 	if span != nil && span.IsRecording() {
-		span.AddEvent(ResponseEventName, trace.WithAttributes(responseAttrs(r)...))
+		attrs := responseAttrs(r)
+		if routed(c.provider, r.Provider) {
+			attrs = append(attrs, ProviderKey.String(r.Provider))
+		}
+		span.AddEvent(ResponseEventName, trace.WithAttributes(attrs...))
 	}
 }
 
@@ -286,11 +290,20 @@ func (c *call) End(ctx context.Context, end tokenize.CallEnd) {
 	c.mu.Lock()
 	last := c.last
 	c.mu.Unlock()
-	extra := 1
+	extra := 2
 	if e != nil {
-		extra = 4
+		extra = 5
 	}
 	attrs := append(outcomeAttrs(e, last, extra), AttemptsKey.Int(end.Attempts))
+	// A router's call says where it went: the provider that answered
+	// last, else the one its error names.
+	servedBy := last.Provider
+	if e != nil && e.Provider != "" {
+		servedBy = e.Provider
+	}
+	if routed(c.provider, servedBy) {
+		attrs = append(attrs, RoutedProviderKey.String(servedBy))
+	}
 	if e != nil {
 		attrs = append(attrs, OutcomeUnknownKey.Bool(e.OutcomeUnknown))
 		if len(e.ProviderCodes) > 0 {
@@ -375,6 +388,10 @@ func asError(err error) *tokenize.Error {
 	}
 	return &tokenize.Error{Code: tokenize.CodeOf(err)}
 }
+
+// routed reports whether a call of the Client named call was served by
+// another provider, as a router's call is.
+func routed(call, servedBy string) bool { return servedBy != "" && servedBy != call }
 
 func responseAttrs(r tokenize.ResponseInfo) []attribute.KeyValue {
 	attrs := []attribute.KeyValue{semconv.HTTPResponseStatusCode(r.HTTPStatus)}
