@@ -79,7 +79,8 @@ func (p RetryPolicy) backoff(n int, retryAfter time.Duration) time.Duration {
 	return max(d, retryAfter)
 }
 
-// sleep waits d or until ctx ends, reporting whether it waited the whole d.
+// sleep waits d or until ctx ends, reporting whether it waited the whole d
+// with ctx still live.
 func sleep(ctx context.Context, d time.Duration) bool {
 	if d <= 0 {
 		return ctx.Err() == nil
@@ -88,7 +89,9 @@ func sleep(ctx context.Context, d time.Duration) bool {
 	defer t.Stop()
 	select {
 	case <-t.C:
-		return true
+		// A goroutine scheduled late finds both ready, and select picks
+		// at random: an ended ctx wins, so no attempt starts past it.
+		return ctx.Err() == nil
 	case <-ctx.Done():
 		return false
 	}
