@@ -229,7 +229,7 @@ const rateLimitedPause = time.Second
 // (Capabilities.ProvisionIsIdempotent: Checkout.com), a rerun over the
 // whole input is safe, since what an earlier run made comes back with
 // AlreadyExisted set and is counted as such in Progress. Where it is not
-// (Nuvei), keep each Token.ID against its key as it arrives (for Nuvei it
+// (Nuvei, Worldpay), keep each Token.ID against its key as it arrives (for Nuvei it
 // is the payment token the network token belongs to, what
 // GetNetworkToken and RequestCryptogram take) and rerun over the items
 // without one, leaving out those marked for reconciliation; setting each

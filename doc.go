@@ -7,6 +7,7 @@
 //		"github.com/tokenize-go/tokenize"
 //		_ "github.com/tokenize-go/tokenize/providers/checkout"
 //		_ "github.com/tokenize-go/tokenize/providers/nuvei"
+//		_ "github.com/tokenize-go/tokenize/providers/worldpay"
 //	)
 //
 //	cfg, err := tokenize.LoadConfig("tokenize.json") // {"provider": "checkout", "settings": {...}}
@@ -15,6 +16,16 @@
 //	// Nuvei provisions from the card instead: see Capabilities.
 //	nt, err := client.ProvisionNetworkToken(ctx, tokenize.ProvisionNetworkTokenRequest{PaymentTokenID: tok.ID})
 //	cg, err := client.RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: nt.ID, TransactionType: tokenize.ECommerce})
+//
+// Beyond single calls: a Client provisions network tokens for many cards
+// at once (ProvisionNetworkTokens, a backfill), finishes a provisioning the
+// scheme completes later (AwaitNetworkToken), keeps held network tokens
+// fresh by webhook (WebhookHandler) or by reading them again
+// (SyncNetworkTokens), tells when to charge the card instead of the token
+// (ErrUsePAN), and reports every call to an Observer (tracing and metrics;
+// module github.com/tokenize-go/tokenize/otel). Package
+// github.com/tokenize-go/tokenize/router holds several providers behind
+// one Client, its token ids being references (Ref) that name the provider.
 //
 // # Validation
 //

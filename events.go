@@ -118,9 +118,11 @@ var eventSensitiveKeys = []string{"number", "card_number", "cardNumber", "token_
 // SetProviderPayload records the provider's raw event for
 // ProviderPayload. Adapters call it with the verified webhook body. It is
 // stored redacted: card-number-like digit runs are masked everywhere, and
-// the values of eventSensitiveKeys and of sensitiveKeys (the adapter's own
-// wire names for card data) are replaced. It is capped like
-// Error.SetProviderBody.
+// the values of the JSON keys every provider uses for card numbers, DPANs,
+// CVVs, cryptograms and account numbers ("number", "card_number",
+// "token_number", "cvv", "cryptogram", "account_number" and their
+// camelCase forms), and of sensitiveKeys (the adapter's own wire names for
+// card data), are replaced. It is capped like Error.SetProviderBody.
 func (e *NetworkTokenEvent) SetProviderPayload(body []byte, sensitiveKeys ...string) {
 	const maxKept = 64 << 10
 	keys := make(map[string]bool, len(eventSensitiveKeys)+len(sensitiveKeys))

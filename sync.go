@@ -26,10 +26,10 @@ type SyncResult struct {
 
 // SyncNetworkTokens reads every token in held again and yields what
 // changed since the copy you hold: the same NetworkTokenEvent a webhook
-// would bring, for providers that push nothing (Nuvei) and as a safety net
-// for those that do. Give it your copies (ID and whatever you last saw:
-// the token as you stored it after provisioning, reading it, or applying
-// events); apply each event with NetworkTokenEvent.Apply.
+// would bring, for providers that push nothing (Nuvei, Worldpay) and as a
+// safety net for those that do. Give it your copies (ID and whatever you
+// last saw: the token as you stored it after provisioning, reading it, or
+// applying events); apply each event with NetworkTokenEvent.Apply.
 //
 // A token whose state or details differ yields one event whose Kind says
 // precisely what changed, by the rule of Apply; a token the provider no

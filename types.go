@@ -99,8 +99,9 @@ type CreatePaymentTokenRequest struct {
 	// card data never touches your servers.
 	TemporaryToken Secret
 	// CustomerReference links the token to a customer at the provider
-	// (Nuvei buyerId; Checkout.com customer id "cus_..." or email). Optional,
-	// at most 255 characters.
+	// (Nuvei buyerId; Checkout.com customer id "cus_..." or email; Worldpay
+	// namespace, which groups a shopper's tokens). Optional, at most 255
+	// characters.
 	CustomerReference string
 	// MerchantReference is your own reference for the token. Optional, at
 	// most 50 characters.
@@ -148,7 +149,8 @@ type PaymentToken struct {
 	// Provider is the registered name of the provider that issued the token.
 	Provider string
 	// ID is the provider's token identifier (Nuvei paymentTokenId,
-	// Checkout.com src_ instrument id).
+	// Checkout.com src_ instrument id, Worldpay the last segment of the
+	// token's href).
 	ID string
 	// Kind says which of Card and BankAccount is set.
 	Kind PaymentMethodKind
@@ -158,7 +160,7 @@ type PaymentToken struct {
 	// KindBankAccount.
 	BankAccount *BankAccountDetails
 	// CustomerReference is the provider's customer link (Nuvei buyerId,
-	// Checkout.com customer id), when known.
+	// Checkout.com customer id, Worldpay namespace), when known.
 	CustomerReference string
 	// MerchantReference is your reference, when the provider keeps one.
 	MerchantReference string
@@ -211,7 +213,8 @@ type NetworkToken struct {
 	// Provider is the registered name of the provider that provisioned it.
 	Provider string
 	// ID identifies the network token at the provider (Checkout.com nt_ id;
-	// for Nuvei the paymentTokenId the network token belongs to).
+	// Worldpay tokenReference; for Nuvei the paymentTokenId the network
+	// token belongs to).
 	ID string
 	// PaymentTokenID is the payment token it was provisioned for, when known.
 	PaymentTokenID string
@@ -236,7 +239,8 @@ type NetworkToken struct {
 	// TokenRequestorID (TRID) identifies the token requestor.
 	TokenRequestorID string
 	// TokenReference is the scheme's token reference (Nuvei
-	// tokenUniqueReference, Checkout.com token_scheme_id).
+	// tokenUniqueReference, Checkout.com token_scheme_id, Worldpay
+	// tokenReference).
 	TokenReference string
 	// AssuranceLevel is the scheme's token assurance level, when returned.
 	AssuranceLevel string

@@ -113,8 +113,8 @@ func (c *Client) webhookParser() (WebhookParser, *Error) {
 // the request's goroutine with its context.
 //
 // It fails with ErrUnsupported when the provider declares no webhooks
-// (Capabilities.Webhooks): Nuvei pushes nothing, and Checkout.com needs
-// its webhook_secrets setting.
+// (Capabilities.Webhooks): Nuvei and Worldpay push nothing (use
+// SyncNetworkTokens), and Checkout.com needs its webhook_secrets setting.
 func (c *Client) WebhookHandler(deliver func(context.Context, *NetworkTokenEvent) error) (http.Handler, error) {
 	if deliver == nil {
 		return nil, &Error{Op: OpReceiveWebhook, Provider: c.name, Code: InvalidArgument, Message: "WebhookHandler needs a deliver function"}

@@ -38,7 +38,7 @@ type Config struct {
 // Router holds several providers behind one tokenize.Provider. Wrap it in
 // a Client, like any provider:
 //
-//	r, err := router.Open(ctx, cfg) // or router.New
+//	r, err := router.Open(ctx, cfg, tokenize.OpenOptions{}) // or router.New
 //	c := tokenize.New(r)
 //
 // The Client's tokens then have ids that are references ("nuvei:…",
@@ -66,8 +66,14 @@ type member struct {
 	target  bool // a create may be routed to it
 }
 
-// New returns a Router over providers, routed by cfg. Providers are known
-// by their Name; every name cfg uses must be among them.
+// New returns a Router over providers, routed by cfg, for programs that
+// build their providers themselves (tokenize.OpenProvider opens one from
+// its configuration); Open does both from one configuration. Providers are
+// known by their Name; every name cfg uses must be among them, and
+// cfg.Default must name at least one. A configuration it cannot route by
+// is an InvalidArgument *tokenize.Error whose Field names the setting as
+// a configuration file places it ("settings.router.default",
+// "settings.router.rules[0].to").
 func New(cfg Config, providers ...tokenize.Provider) (*Router, error) {
 	return newRouter(cfg, providers, time.Now)
 }
