@@ -127,7 +127,9 @@ func (c *command) execute(ctx context.Context, std stdio, args []string) error {
 			}
 			msg := err.Error()
 			if strings.HasPrefix(msg, "flag provided but not defined") {
-				// Worldpay's token ids may start with '-', and read as a flag.
+				// An id is opaque to the command: none of the documented
+				// ones starts with '-' (Worldpay's are "eyJ…" and UUIDs),
+				// but one that did would read as a flag.
 				msg += ` (an id that starts with "-" goes after --, as in "-json -- ID")`
 			}
 			return &usageError{msg: msg}

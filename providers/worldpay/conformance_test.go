@@ -35,7 +35,7 @@ func fixtures() conformance.Fixtures {
 		DeclinedCard:   tokenize.Card{Number: worldpaysim.DeclinedPAN, ExpiryMonth: 1, ExpiryYear: 2033, CVV: testCVV, HolderName: "Irene Adler"},
 		BankAccount: tokenize.BankAccount{AccountNumber: "918181918", RoutingNumber: "011000015",
 			AccountType: tokenize.AccountChecking, HolderName: "Mycroft Holmes"},
-		UnknownPaymentTokenID: "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA",
+		UnknownPaymentTokenID: "eyJrIjoxLCJkIjoiQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQT0ifQ", // the documented shape: base64url of {"k":1,"d":"AAAA…="}
 		UnknownNetworkTokenID: "00000000-0000-4000-8000-000000000000",
 		PendingCard:           tokenize.Card{Number: worldpaysim.PendingPAN, ExpiryMonth: 9, ExpiryYear: 2034, CVV: testCVV, HolderName: "Mary Morstan"},
 	}

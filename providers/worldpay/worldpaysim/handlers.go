@@ -47,15 +47,14 @@ func (s *Simulator) guard(next http.Handler) http.Handler {
 }
 
 // checkMedia is the media-type negotiation: the Accept header selects the
-// API version, so one that does not name it is refused with 406; a body
-// in another type is refused with 415.
+// API version, so one that is missing or does not name it is refused with
+// 406; a body in another type is refused with 415. Both carry
+// headerHasInvalidValue, as Access Worldpay answers a wrong header
+// (docs/worldpay-api.md §1); a body without any Content-Type gets
+// headerIsMissing.
 func checkMedia(r *http.Request) *apiError {
-	accept := r.Header.Get("Accept")
-	switch {
-	case accept == "":
-		return &apiError{status: http.StatusNotAcceptable, ErrorName: ErrHeaderIsMissing, Message: "The Accept header is missing"}
-	case !accepts(accept):
-		return &apiError{status: http.StatusNotAcceptable, ErrorName: ErrHeaderHasInvalidValue, Message: "The Accept header does not name a supported version"}
+	if !accepts(r.Header.Get("Accept")) {
+		return &apiError{status: http.StatusNotAcceptable, ErrorName: ErrHeaderHasInvalidValue, Message: "Accept header is missing or not supported"}
 	}
 	if r.Method != http.MethodPost && r.Method != http.MethodPut {
 		return nil
@@ -64,9 +63,9 @@ func checkMedia(r *http.Request) *apiError {
 	mt, _, err := mime.ParseMediaType(ct)
 	switch {
 	case ct == "":
-		return &apiError{status: http.StatusUnsupportedMediaType, ErrorName: ErrHeaderIsMissing, Message: "The Content-Type header is missing"}
+		return &apiError{status: http.StatusUnsupportedMediaType, ErrorName: ErrHeaderIsMissing, Message: "Content-Type header is missing"}
 	case err != nil || !strings.EqualFold(mt, MediaType):
-		return &apiError{status: http.StatusUnsupportedMediaType, ErrorName: ErrHeaderHasInvalidValue, Message: "The Content-Type header does not name a supported version"}
+		return &apiError{status: http.StatusUnsupportedMediaType, ErrorName: ErrHeaderHasInvalidValue, Message: "Content-Type header is not supported"}
 	}
 	return nil
 }
@@ -114,7 +113,7 @@ func (s *Simulator) createToken(w http.ResponseWriter, r *http.Request) {
 	if desc == "" {
 		desc = "Token for card ending " + c.number[len(c.number)-4:] // "a default description is created for you"
 	}
-	t := &token{id: s.rand.From(idAlphabet, 43), tokenID: "99" + s.rand.From("0123456789", 17), description: desc,
+	t := &token{id: tokenIDOf(s.rand.Bytes(32)), tokenID: "99" + s.rand.From("0123456789", 17), description: desc,
 		namespace: req.Namespace, expires: s.now().Add(tokenLifetime), card: c}
 	s.store.mu.Lock()
 	s.store.tokens[t.id] = t
@@ -122,8 +121,14 @@ func (s *Simulator) createToken(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusCreated, tokenJSON(t, linkBase(r)))
 }
 
-// idAlphabet is that of Worldpay's token ids (base64url without padding).
-const idAlphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+// tokenIDOf makes a token id of the documented shape from 32 random
+// bytes. The reference's token hrefs end in base64url (unpadded) of a small
+// JSON document, {"k":1,"d":"<standard base64>"}: every id starts "eyJ",
+// never with '-', though its alphabet includes '-' and '_'.
+func tokenIDOf(random []byte) string {
+	doc := `{"k":1,"d":"` + base64.StdEncoding.EncodeToString(random) + `"}`
+	return base64.RawURLEncoding.EncodeToString([]byte(doc))
+}
 
 func (s *Simulator) getToken(w http.ResponseWriter, r *http.Request) {
 	s.store.mu.Lock()

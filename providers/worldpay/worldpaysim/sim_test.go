@@ -75,7 +75,7 @@ func TestAuthenticationAndMediaTypes(t *testing.T) {
 	}{
 		{"NoCredentials", []string{"Authorization", ""}, 401, worldpaysim.ErrAccessDenied},
 		{"WrongCredentials", []string{"Authorization", "Basic d3Jvbmc6d3Jvbmc="}, 401, worldpaysim.ErrAccessDenied},
-		{"NoAccept", []string{"Accept", ""}, 406, worldpaysim.ErrHeaderIsMissing},
+		{"NoAccept", []string{"Accept", ""}, 406, worldpaysim.ErrHeaderHasInvalidValue},
 		{"PlainJSONAccept", []string{"Accept", "application/json"}, 406, worldpaysim.ErrHeaderHasInvalidValue},
 		{"OlderVersion", []string{"Accept", "application/vnd.worldpay.tokens-v2.hal+json"}, 406, worldpaysim.ErrHeaderHasInvalidValue},
 		{"NoContentType", []string{"Content-Type", ""}, 415, worldpaysim.ErrHeaderIsMissing},
@@ -90,9 +90,20 @@ func TestAuthenticationAndMediaTypes(t *testing.T) {
 			if tc.errName != "" {
 				assert.Equal(t, tc.errName, body["errorName"])
 				assert.NotEmpty(t, body["message"])
+				assert.Len(t, body, 2, "errorName and message only: %v", body)
 			}
 		})
 	}
+	// A read has no body: it needs Accept, not Content-Type; the
+	// credentials are checked first.
+	status, _, body := do(t, srv, "GET", "/tokens/network/x", "", "Accept", "application/json")
+	assert.Equal(t, 406, status)
+	assert.Equal(t, worldpaysim.ErrHeaderHasInvalidValue, body["errorName"])
+	status, _, _ = do(t, srv, "GET", "/tokens/unknown", "")
+	assert.Equal(t, 404, status, "a GET without Content-Type is fine")
+	status, _, body = do(t, srv, "GET", "/tokens/unknown", "", "Authorization", "", "Accept", "")
+	assert.Equal(t, 401, status, "credentials before media types")
+	assert.Equal(t, map[string]any{"errorName": "accessDenied", "message": "Access to the requested resource has been denied"}, body)
 }
 
 func TestTokenHALDocument(t *testing.T) {
@@ -269,11 +280,112 @@ func TestControlAPI(t *testing.T) {
 	assert.Empty(t, srv.NetworkTokensByCard())
 }
 
-func TestTestCardsAreValid(t *testing.T) {
-	srv := newServer(t)
+// TestTestCardOutcomes: each test card does what TestCards says, for a
+// token and for a network token provisioned from the card.
+func TestTestCardOutcomes(t *testing.T) {
+	srv := newServer(t, worldpaysim.WithPendingFor(0))
+	for _, tc := range []struct {
+		pan       string
+		create    int
+		errName   string
+		provision string // the outcome of POST /tokens/network with the card
+	}{
+		{worldpaysim.VisaPAN, 201, "", "Active"},
+		{worldpaysim.MastercardPAN, 201, "", "Active"},
+		{worldpaysim.PendingPAN, 201, "", "requested"},
+		{worldpaysim.DeclinedPAN, 201, "", "declined"},
+		{worldpaysim.InvalidPAN, 400, worldpaysim.ErrBodyDoesNotMatch, ""},
+		{worldpaysim.ForbiddenPAN, 403, worldpaysim.ErrAccessDenied, ""},
+		{worldpaysim.InternalErrorPAN, 500, worldpaysim.ErrInternal, ""},
+	} {
+		t.Run(tc.pan, func(t *testing.T) {
+			status, _, body := do(t, srv, "POST", "/tokens", cardBody(tc.pan))
+			assert.Equal(t, tc.create, status)
+			status, _, nt := do(t, srv, "POST", "/tokens/network", cardBody(tc.pan))
+			if tc.errName != "" {
+				assert.Equal(t, tc.errName, body["errorName"])
+				assert.Equal(t, tc.create, status, "provisioning refuses the card as creating a token does")
+				assert.Equal(t, tc.errName, nt["errorName"])
+				return
+			}
+			require.Equal(t, 200, status)
+			tpi, _ := nt["tokenPaymentInstrument"].(map[string]any)
+			switch tc.provision {
+			case "requested":
+				assert.Nil(t, tpi)
+				assert.Nil(t, nt["provisioningErrors"])
+				assert.NotNil(t, nt["_links"].(map[string]any)["tokens:networkTokenLookup"])
+			case "declined":
+				assert.Nil(t, tpi)
+				assert.NotEmpty(t, nt["provisioningErrors"])
+			default:
+				require.NotNil(t, tpi)
+				assert.Equal(t, tc.provision, tpi["status"])
+				assert.Regexp(t, `^\d{16}$`, tpi["tokenNumber"])
+			}
+		})
+	}
+	listed := map[string]bool{}
 	for _, c := range worldpaysim.TestCards() {
 		assert.NotEmpty(t, c.Triggers)
-		status, _, _ := do(t, srv, "POST", "/tokens", cardBody(c.Number))
-		assert.Contains(t, []int{201, 400, 403, 500}, status, c.Number)
+		listed[c.Number] = true
 	}
+	assert.Len(t, listed, 7, "every test card is listed for tokenize sim")
+}
+
+// TestIDsHaveTheDocumentedShape: token ids are what the reference's token
+// hrefs end in (base64url of {"k":1,"d":"…"}: "eyJ…", never a leading
+// '-'), network token references UUIDs.
+func TestIDsHaveTheDocumentedShape(t *testing.T) {
+	srv := newServer(t)
+	for range 50 {
+		_, _, tok := do(t, srv, "POST", "/tokens", cardBody(worldpaysim.VisaPAN))
+		href := tok["tokenPaymentInstrument"].(map[string]any)["href"].(string)
+		id := href[strings.LastIndexByte(href, '/')+1:]
+		require.Regexp(t, `^eyJ[A-Za-z0-9_-]+$`, id)
+		doc, err := base64.RawURLEncoding.DecodeString(id)
+		require.NoError(t, err)
+		var v struct {
+			K int    `json:"k"`
+			D string `json:"d"`
+		}
+		require.NoError(t, json.Unmarshal(doc, &v), "%s", doc)
+		d, err := base64.StdEncoding.DecodeString(v.D)
+		require.NoError(t, err)
+		assert.Equal(t, 1, v.K)
+		assert.Len(t, d, 32)
+
+		_, _, nt := do(t, srv, "POST", "/tokens/network", cardBody(worldpaysim.VisaPAN))
+		require.Regexp(t, `^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$`, nt["tokenReference"])
+	}
+}
+
+// TestStatuses: the lookup shows each status an issuer sets, with the
+// cryptogram link only while Active; a deleted network token is gone.
+func TestStatuses(t *testing.T) {
+	srv := newServer(t)
+	_, _, nt := do(t, srv, "POST", "/tokens/network", cardBody(worldpaysim.VisaPAN))
+	ref := nt["tokenReference"].(string)
+	for _, tc := range []struct {
+		state  tokenize.NetworkTokenState
+		status string
+	}{
+		{tokenize.StateSuspended, "Suspended"},
+		{tokenize.StateActive, "Active"},
+		{tokenize.StateInactive, "Inactive"},
+		{tokenize.StateDeleted, "Deleted"},
+	} {
+		require.NoError(t, srv.SetNetworkTokenState(ref, tc.state))
+		status, _, got := do(t, srv, "GET", "/tokens/network/"+ref, "")
+		require.Equal(t, 200, status)
+		assert.Equal(t, tc.status, got["tokenPaymentInstrument"].(map[string]any)["status"])
+		_, cryptogram := got["_links"].(map[string]any)["tokens:networkTokenCryptogram"]
+		assert.Equal(t, tc.status == "Active", cryptogram, tc.status)
+	}
+	assert.ErrorContains(t, srv.SetNetworkTokenState(ref, tokenize.StateDeclined), "no status")
+	status, _, _ := do(t, srv, "DELETE", "/tokens/network/"+ref, "")
+	assert.Equal(t, 204, status)
+	status, _, body := do(t, srv, "GET", "/tokens/network/"+ref, "")
+	assert.Equal(t, 404, status)
+	assert.Equal(t, worldpaysim.ErrResourceNotFound, body["errorName"])
 }
