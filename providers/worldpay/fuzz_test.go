@@ -86,7 +86,7 @@ func FuzzDecodeNetworkToken(f *testing.F) {
 }
 
 func FuzzDecodeToken(f *testing.F) {
-	addSeeds(f, tokenAnswer, strings.Replace(tokenAnswer, `"bin": "444433", `, ``, 1))
+	addSeeds(f, tokenAnswer, strings.Replace(tokenAnswer, `"bin": "444433",`, ``, 1))
 	f.Fuzz(func(t *testing.T, body []byte) {
 		tok, err := decodeToken(okResp(body), "")
 		checkErr(t, err)

@@ -5,13 +5,19 @@ import (
 	"strings"
 )
 
-// Paths of the entry points, for an operation that starts from a bare id:
-// Worldpay's API principles allow posting to a resource directly instead
-// of discovering it from the root resource first.
+// Addresses the adapter builds where Worldpay's pages say to follow an
+// action link. Why: the neutral API hands an operation a bare id (a token
+// stored for years, a process restarted), never the answer that carried
+// the link, and each documented link has one of these addresses (the
+// reference's examples); a create posts to the root resource's action link
+// address directly, which Worldpay's API principles allow, instead of a
+// discovery round trip per call. A link the operation itself receives
+// (the lookup's tokens:networkTokenCryptogram) is followed, when on the
+// configured API (onBase).
 const (
-	pathTokens             = "/tokens"
-	pathNetworkTokens      = "/tokens/network"
-	pathNetworkCryptograms = "/tokens/network/cryptograms"
+	pathTokens             = "/tokens"                     // tokens:tokens; a token (tokens:token) is pathTokens/{id}
+	pathNetworkTokens      = "/tokens/network"             // tokens:networkToken; tokens:networkTokenLookup is pathNetworkTokens/{tokenReference}
+	pathNetworkCryptograms = "/tokens/network/cryptograms" // tokens:networkTokenCryptogram, used when a lookup gives none on the configured API
 )
 
 // links is the part of a HAL _links object the adapter reads: the

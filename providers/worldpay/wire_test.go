@@ -4,8 +4,11 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -200,24 +203,42 @@ func assertRequest(t *testing.T, r recorded, method, url, body string) {
 	assert.JSONEq(t, body, r.body)
 }
 
-// tokenAnswer is the simulator's create answer for the reference's card,
-// which the stored reference does not show (docs/worldpay-api.md §3).
+// tokenAnswer is the reference's token inquiry answer (GET /tokens/{id},
+// "Querying and updating tokens"), verbatim but for its _links, which the
+// stored copy cuts after tokens:token (the curies are those of every
+// answer). The create answer is not in the stored copies; the simulator
+// gives a create this shape with 201 (docs/worldpay-api.md §3).
 const tokenAnswer = `{
-  "tokenId": "9902019934757792000",
+  "tokenPaymentInstrument": {
+    "type": "card/tokenized",
+    "href": "https://try.access.worldpay.com/tokens/eyJrIjoxLCJkIjoialRBL0FFelBzcnZpNCtzRGNRemh0NzI0NE1rdUtjMUFJdjYxVnlibWZuUT0ifQ"
+  },
+  "tokenId": "9902480679618049603",
   "description": "Test Token Description",
-  "tokenExpiryDateTime": "2035-05-31T23:59:59Z",
-  "tokenPaymentInstrument": { "type": "card/tokenized", "href": "https://try.access.worldpay.com/tokens/MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI" },
+  "tokenExpiryDateTime": "2021-06-24T09:19:35Z",
   "paymentInstrument": {
-    "type": "card/masked", "cardNumber": "444433******1111", "cardHolderName": "Sherlock Holmes",
-    "cardExpiryDate": { "month": 5, "year": 2035 }, "bin": "444433", "brand": "VISA", "fundingType": "credit", "countryCode": "GB"
+    "type": "card/masked",
+    "cardNumber": "4444********1111",
+    "cardHolderName": "Sherlock Holmes",
+    "cardExpiryDate": { "month": 5, "year": 2035 },
+    "billingAddress": {
+      "address1": "221B Baker Street", "address2": "Marylebone", "address3": "Westminster",
+      "postalCode": "NW1 6XE", "city": "London", "state": "Greater London", "countryCode": "GB"
+    },
+    "bin": "444433",
+    "brand": "VISA",
+    "fundingType": "credit",
+    "countryCode": "GB"
   },
   "_links": {
-    "tokens:token": { "href": "https://try.access.worldpay.com/tokens/MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI" },
+    "tokens:token": { "href": "https://try.access.worldpay.com/tokens/eyJrIjoxLCJkIjoialRBL0FFelBzcnZpNCtzRGNRemh0NzI0NE1rdUtjMUFJdjYxVnlibWZuUT0ifQ" },
     "curies": [ { "href": "https://try.access.worldpay.com/rels/tokens/{rel}.json", "name": "tokens", "templated": true } ]
   }
 }`
 
-const tokenID = "MTIzNDU2Nzg5MDEyMzQ1Njc4OTAxMjM0NTY3ODkwMTI"
+// tokenID is the reference's token id: the last segment of its href,
+// base64url of {"k":1,"d":"…"}.
+const tokenID = "eyJrIjoxLCJkIjoialRBL0FFelBzcnZpNCtzRGNRemh0NzI0NE1rdUtjMUFJdjYxVnlibWZuUT0ifQ"
 
 func TestWireCreateToken(t *testing.T) {
 	w, hc := newWire()
@@ -238,6 +259,7 @@ func TestWireCreateToken(t *testing.T) {
 	assert.Equal(t, "Test Token Description", tok.MerchantReference)
 	assert.Equal(t, &tokenize.CardDetails{Brand: tokenize.BrandVisa, MaskedNumber: "444433******1111", BIN: "444433", Last4: "1111",
 		ExpiryMonth: 5, ExpiryYear: 2035, Type: tokenize.CardTypeCredit, IssuerCountry: "GB", HolderName: "Sherlock Holmes"}, tok.Card)
+	assert.Empty(t, tok.CustomerReference, "no namespace in the answer")
 }
 
 func TestWireCreateTokenWithNamespace(t *testing.T) {
@@ -412,6 +434,11 @@ func TestWireErrors(t *testing.T) {
 		{"UnsupportedMediaType", 415, `{"errorName":"headerHasInvalidValue","message":"x"}`, tokenize.Internal, "", []string{"headerHasInvalidValue"}},
 		{"Internal", 500, ``, tokenize.Internal, "", nil},
 		{"HTMLGateway", 502, `<html><body>Bad Gateway</body></html>`, tokenize.Unavailable, "", nil},
+		{"RequestTimeout", 408, ``, tokenize.Unavailable, "", nil},
+		{"Conflict", 409, `{"errorName":"networkTokenNotActive","message":"The network token is suspended"}`, tokenize.FailedPrecondition, "", []string{"networkTokenNotActive"}},
+		{"RateLimited", 429, ``, tokenize.RateLimited, "", nil},
+		{"ServiceUnavailable", 503, `{"errorName":"internalErrorOccurred","message":"x"}`, tokenize.Unavailable, "", []string{"internalErrorOccurred"}},
+		{"GatewayTimeout", 504, ``, tokenize.Unavailable, "", nil},
 		{"EchoedCardName", 400, `{"errorName":"4444333322221111","message":"card 4444333322221111"}`, tokenize.InvalidArgument, "", nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -431,6 +458,7 @@ func TestWireErrors(t *testing.T) {
 			if tc.status >= 500 {
 				assert.True(t, te.OutcomeUnknown, "a create answered 5xx may have been applied")
 			}
+			assert.Equal(t, tc.status == 408 || tc.status == 429, te.Retryable, "Retryable")
 		})
 	}
 }
@@ -495,4 +523,52 @@ func TestOnBase(t *testing.T) {
 	} {
 		assert.Equal(t, want, onBase(testBase, href) != "", href)
 	}
+}
+
+// TestWireCryptogramErrors: the cryptogram link's refusals, after a lookup
+// that showed an active token: a token gone since (404) or no longer active
+// (409) is a payment for the card (UsePAN); a 500 may be retried, since
+// asking again only yields another cryptogram.
+func TestWireCryptogramErrors(t *testing.T) {
+	for _, tc := range []struct {
+		status int
+		body   string
+		code   tokenize.Code
+		usePAN bool
+	}{
+		{404, `{"errorName":"resourceNotFound","message":"Requested resource was not found"}`, tokenize.NotFound, true},
+		{409, `{"errorName":"networkTokenNotActive","message":"The network token is suspended"}`, tokenize.FailedPrecondition, true},
+		{400, `{"errorName":"bodyDoesNotMatchSchema","message":"x","validationErrors":[{"errorName":"fieldIsMissing","message":"Token number must be supplied","jsonPath":"$.tokenNumber"}]}`, tokenize.InvalidArgument, false},
+		{500, ``, tokenize.Internal, false},
+	} {
+		t.Run(strconv.Itoa(tc.status), func(t *testing.T) {
+			w, hc := newWire()
+			w.on("GET", testBase+"/tokens/network/"+refLookupID, 200, refLookup)
+			w.on("POST", testBase+"/tokens/network/cryptograms", tc.status, tc.body)
+			_, err := testClient(t, hc).RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: refLookupID, TransactionType: tokenize.ECommerce})
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tc.code, te.Code, "%v", err)
+			assert.Equal(t, tc.usePAN, errors.Is(err, tokenize.ErrUsePAN), "UsePAN")
+			assert.False(t, te.OutcomeUnknown, "a cryptogram creates nothing that lasts")
+			assert.Equal(t, tc.status == 500, te.Retryable)
+			assert.NotContains(t, fmt.Sprintf("%v %+v", err, te), "4111111111111111", "the DPAN sent is not in the error")
+		})
+	}
+}
+
+// TestWireCryptogramFollowsTheLinkItIsGiven: the cryptogram is posted to
+// the address the lookup's tokens:networkTokenCryptogram link names on the
+// configured API, wherever that is, not to an address the adapter builds.
+func TestWireCryptogramFollowsTheLinkItIsGiven(t *testing.T) {
+	w, hc := newWire()
+	moved := testBase + "/tokens/network/" + refLookupID + "/cryptograms"
+	w.on("GET", testBase+"/tokens/network/"+refLookupID, 200,
+		strings.Replace(refLookup, testBase+"/tokens/network/cryptograms", moved, 1))
+	w.on("POST", moved, 200, refCryptogram)
+	_, err := testClient(t, hc).RequestCryptogram(ctx, tokenize.CryptogramRequest{NetworkTokenID: refLookupID, TransactionType: tokenize.ECommerce})
+	require.NoError(t, err)
+	reqs := w.requests()
+	require.Len(t, reqs, 2)
+	assertRequest(t, reqs[1], "POST", moved, refCryptogramRequest)
 }
