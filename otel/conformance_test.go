@@ -3,6 +3,7 @@ package otel_test
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	tokenizeotel "github.com/tokenize-go/tokenize/otel"
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+	"github.com/tokenize-go/tokenize/providers/worldpay/worldpaysim"
 )
 
 // TestConformanceObserved runs the whole conformance suite of each
@@ -34,6 +36,7 @@ func TestConformanceObserved(t *testing.T) {
 	}{
 		{nuveiHarness(), []string{nuveisim.APIKey, "wrong-key"}},
 		{checkoutHarness(), []string{checkoutsim.ClientSecret, checkoutsim.SecretKey, checkoutsim.PublicKey, "wrong-secret", "pk_sbox_wrongwrongwrong"}},
+		{worldpayHarness(), []string{worldpaysim.Password, "wrong-password", worldpayBasic(worldpaysim.Password), worldpayBasic("wrong-password")}},
 	} {
 		t.Run(h.harness.Provider, func(t *testing.T) {
 			tel := newTelemetry(t)
@@ -146,6 +149,42 @@ func checkoutHarness() conformance.Harness {
 			}
 		},
 	}
+}
+
+func worldpayHarness() conformance.Harness {
+	return conformance.Harness{
+		Provider: "worldpay",
+		Fixtures: conformance.Fixtures{
+			VisaCard:       tokenize.Card{Number: worldpaysim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: testCVV, HolderName: holderName},
+			MastercardCard: tokenize.Card{Number: worldpaysim.MastercardPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV, HolderName: holderName},
+			DeclinedCard:   tokenize.Card{Number: worldpaysim.DeclinedPAN, ExpiryMonth: 1, ExpiryYear: 2032, CVV: testCVV, HolderName: holderName},
+			PendingCard:    tokenize.Card{Number: worldpaysim.PendingPAN, ExpiryMonth: 9, ExpiryYear: 2034, CVV: testCVV, HolderName: holderName},
+			BankAccount: tokenize.BankAccount{AccountNumber: bankAccount, RoutingNumber: "011000015",
+				AccountType: tokenize.AccountChecking, HolderName: holderName},
+			UnknownPaymentTokenID: "eyJrIjoxLCJkIjoiQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQT0ifQ",
+			UnknownNetworkTokenID: "00000000-0000-4000-8000-000000000000",
+		},
+		RequestIDHeader: "WP-CorrelationId",
+		New: func(t testing.TB, opts ...tokenize.Option) *conformance.Env {
+			// Pending tokens stay requested until the suite issues them.
+			srv := worldpaysim.NewServer(worldpaysim.WithPendingFor(0))
+			t.Cleanup(srv.Close)
+			c, err := tokenize.Open(context.Background(), srv.Config(), opts...)
+			require.NoError(t, err)
+			bad, err := tokenize.Open(context.Background(), tokenize.Config{Provider: "worldpay", Settings: with(t, srv.Settings(), "password", "wrong-password")}, opts...)
+			require.NoError(t, err)
+			return &conformance.Env{
+				Client: c, BadCredentials: bad, Sim: srv, Issuer: srv,
+				Secrets: []string{worldpaysim.Username, worldpaysim.Password},
+			}
+		},
+	}
+}
+
+// worldpayBasic is the Basic credential the worldpay adapter sends with
+// the simulator's username and password.
+func worldpayBasic(password string) string {
+	return base64.StdEncoding.EncodeToString([]byte(worldpaysim.Username + ":" + password))
 }
 
 // with returns settings with key set to value.

@@ -26,6 +26,7 @@ import (
 	"github.com/tokenize-go/tokenize/providers/checkout/checkoutsim"
 	_ "github.com/tokenize-go/tokenize/providers/nuvei"
 	"github.com/tokenize-go/tokenize/providers/nuvei/nuveisim"
+	_ "github.com/tokenize-go/tokenize/providers/worldpay"
 )
 
 // telemetry is an OpenTelemetry SDK recording in memory: every ended span,
