@@ -562,7 +562,24 @@ func cell(r record) string {
 	}
 	const width = 80
 	if r := []rune(d); len(r) > width {
+		d = abbreviateLong(d)
+	}
+	if r := []rune(d); len(r) > width {
 		d = string(r[:width-1]) + "…"
 	}
 	return mark + " " + d
+}
+
+// abbreviateLong shortens each word longer than 32 characters to its
+// start and end, so that a long id (Worldpay's token ids are 80
+// characters) leaves room in a cell for what follows it. The JSON output
+// (-json) keeps every id whole.
+func abbreviateLong(s string) string {
+	words := strings.Split(s, " ")
+	for i, w := range words {
+		if r := []rune(w); len(r) > 32 {
+			words[i] = string(r[:12]) + "…" + string(r[len(r)-8:])
+		}
+	}
+	return strings.Join(words, " ")
 }

@@ -78,6 +78,11 @@ func TestQuickstartTable(t *testing.T) {
 	assert.NotContains(t, out.String(), checkoutsim.VisaPAN)
 
 	assert.ErrorContains(t, run(&out, nil, "nope", "", false, false), `no provider named "nope"`)
+
+	// A long id (Worldpay's) is abbreviated so the card it names still shows.
+	out.Reset()
+	require.NoError(t, run(&out, nil, "worldpay", "", false, false))
+	assert.Regexp(t, `(?m)^create payment token +ok +eyJrIjoxLCJk…[A-Za-z0-9_-]{8} visa 444433\*+1111 \d+/\d{4}`, out.String())
 }
 
 func TestBadCheckDigit(t *testing.T) {
