@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/httpx"
@@ -41,6 +43,9 @@ func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreateP
 		return nil, &tokenize.Error{Code: tokenize.Unsupported, Field: tokenize.FieldPaymentMethod,
 			Message: "the Worldpay Tokens API tokenizes cards only"}
 	}
+	if err := checkTokenText(req); err != nil {
+		return nil, err
+	}
 	body := createTokenRequest{
 		Description:       req.MerchantReference,
 		PaymentInstrument: front(req.Card),
@@ -53,6 +58,29 @@ func (p *provider) CreatePaymentToken(ctx context.Context, req *tokenize.CreateP
 		return nil, err
 	}
 	return decodeToken(resp, "")
+}
+
+// Limits of the token's free text (the Tokens API v3 reference): namespace
+// is 1 to 64 characters, description matches ^[^&<]*$. The Client allows a
+// longer CustomerReference (other providers take 255), so they are checked
+// here, before anything is sent.
+const (
+	maxNamespace         = 64
+	descriptionForbidden = "&<"
+)
+
+// checkTokenText refuses a CustomerReference or MerchantReference that
+// Worldpay's namespace or description cannot hold, naming the field.
+func checkTokenText(req *tokenize.CreatePaymentTokenRequest) error {
+	if utf8.RuneCountInString(req.CustomerReference) > maxNamespace {
+		return &tokenize.Error{Code: tokenize.InvalidArgument, Field: tokenize.FieldCustomerReference,
+			Message: "Worldpay's namespace holds at most 64 characters"}
+	}
+	if strings.ContainsAny(req.MerchantReference, descriptionForbidden) {
+		return &tokenize.Error{Code: tokenize.InvalidArgument, Field: tokenize.FieldMerchantReference,
+			Message: `Worldpay's description must not contain "&" or "<"`}
+	}
+	return nil
 }
 
 // GetPaymentToken implements tokenize.Provider: GET /tokens/{id}.

@@ -285,6 +285,39 @@ func TestWireCreateTokenNeedsHolderName(t *testing.T) {
 	assert.Empty(t, w.requests(), "refused before anything is sent")
 }
 
+// TestWireTokenTextBeyondWorldpaysLimits: a CustomerReference longer than a
+// namespace holds, or a MerchantReference with a character a description
+// may not contain, is refused naming the field, with nothing sent.
+func TestWireTokenTextBeyondWorldpaysLimits(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		req   tokenize.CreatePaymentTokenRequest
+		field string
+	}{
+		{"LongNamespace", tokenize.CreatePaymentTokenRequest{CustomerReference: strings.Repeat("é", 65)}, tokenize.FieldCustomerReference},
+		{"Ampersand", tokenize.CreatePaymentTokenRequest{MerchantReference: "Holmes & Watson"}, tokenize.FieldMerchantReference},
+		{"Angle", tokenize.CreatePaymentTokenRequest{MerchantReference: "<b>"}, tokenize.FieldMerchantReference},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			w, hc := newWire()
+			tc.req.Card = &tokenize.Card{Number: "4444333322221111", ExpiryMonth: 5, ExpiryYear: 2035, HolderName: "Sherlock Holmes"}
+			_, err := testClient(t, hc).CreatePaymentToken(ctx, tc.req)
+			var te *tokenize.Error
+			require.ErrorAs(t, err, &te)
+			assert.Equal(t, tokenize.InvalidArgument, te.Code)
+			assert.Equal(t, tc.field, te.Field)
+			assert.Empty(t, w.requests(), "refused before anything is sent")
+		})
+	}
+	w, hc := newWire()
+	w.on("POST", testBase+"/tokens", 201, tokenAnswer)
+	_, err := testClient(t, hc).CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{
+		Card:              &tokenize.Card{Number: "4444333322221111", ExpiryMonth: 5, ExpiryYear: 2035, HolderName: "Sherlock Holmes"},
+		CustomerReference: strings.Repeat("é", 64),
+	})
+	require.NoError(t, err, "64 characters fit")
+}
+
 func TestWireGetAndDeleteToken(t *testing.T) {
 	w, hc := newWire()
 	w.on("GET", testBase+"/tokens/"+tokenID, 200, tokenAnswer)

@@ -97,10 +97,13 @@ func (s *Simulator) createToken(w http.ResponseWriter, r *http.Request) {
 	}
 	c, e := s.front(req.PaymentInstrument)
 	if e == nil {
-		e = text(req.Description, "$.description")
+		e = text(req.Description, maxText, "$.description")
+	}
+	if e == nil && strings.ContainsAny(req.Description, "&<") {
+		e = schema(ErrFieldHasInvalidValue, "$.description", "Description must not contain & or <")
 	}
 	if e == nil {
-		e = text(req.Namespace, "$.namespace")
+		e = text(req.Namespace, maxNamespace, "$.namespace")
 	}
 	if e == nil {
 		e = s.checkMerchant(req.Merchant)

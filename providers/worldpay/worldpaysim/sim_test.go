@@ -144,6 +144,8 @@ func TestValidationErrors(t *testing.T) {
 		{"InvalidPAN", cardBody(worldpaysim.InvalidPAN), "$.paymentInstrument.cardNumber", 400},
 		{"Past", strings.Replace(cardBody(worldpaysim.VisaPAN), `"year":2035`, `"year":2020`, 1), "$.paymentInstrument.cardExpiryDate", 400},
 		{"Month", strings.Replace(cardBody(worldpaysim.VisaPAN), `"month":5`, `"month":13`, 1), "$.paymentInstrument.cardExpiryDate.month", 400},
+		{"LongNamespace", strings.Replace(cardBody(worldpaysim.VisaPAN), `"merchant"`, `"namespace":"`+strings.Repeat("n", 65)+`","merchant"`, 1), "$.namespace", 400},
+		{"DescriptionAmpersand", strings.Replace(cardBody(worldpaysim.VisaPAN), `"merchant"`, `"description":"a & b","merchant"`, 1), "$.description", 400},
 		{"NoEntity", strings.Replace(cardBody(worldpaysim.VisaPAN), `"entity":"default"`, `"entity":""`, 1), "$.merchant.entity", 400},
 		{"OtherEntity", strings.Replace(cardBody(worldpaysim.VisaPAN), `"entity":"default"`, `"entity":"other"`, 1), "", 403},
 		{"Forbidden", cardBody(worldpaysim.ForbiddenPAN), "", 403},

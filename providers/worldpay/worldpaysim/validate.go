@@ -6,14 +6,17 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/tokenize-go/tokenize/internal/simkit"
 )
 
-// Limits the simulator enforces where Worldpay documents none: generous
-// bounds that still refuse junk.
+// Limits of the Tokens API v3 reference (description 1 to 255
+// characters, namespace 1 to 64), and where it documents none, generous
+// bounds that still refuse junk (cardHolderName, href).
 const (
-	maxText      = 255 // description, namespace, cardHolderName
+	maxText      = 255 // description, cardHolderName
+	maxNamespace = 64
 	maxHrefBytes = 512
 )
 
@@ -62,7 +65,7 @@ func (s *Simulator) front(in *instrument) (*card, *apiError) {
 	if in.CardHolderName == nil || strings.TrimSpace(*in.CardHolderName) == "" {
 		return nil, schema(ErrFieldIsMissing, "$.paymentInstrument.cardHolderName", "Card holder name must be supplied")
 	}
-	if len(*in.CardHolderName) > maxText {
+	if utf8.RuneCountInString(*in.CardHolderName) > maxText {
 		return nil, schema(ErrFieldHasInvalidValue, "$.paymentInstrument.cardHolderName", "Card holder name is too long")
 	}
 	if in.CardNumber == nil || *in.CardNumber == "" {
@@ -101,9 +104,9 @@ func (s *Simulator) front(in *instrument) (*card, *apiError) {
 	return &card{number: n, holder: *in.CardHolderName, month: *d.Month, year: *d.Year}, nil
 }
 
-// text checks an optional free-text field.
-func text(v, path string) *apiError {
-	if len(v) > maxText {
+// text checks an optional free-text field of at most max characters.
+func text(v string, max int, path string) *apiError {
+	if utf8.RuneCountInString(v) > max {
 		return schema(ErrFieldHasInvalidValue, path, "Value is too long")
 	}
 	return nil
