@@ -605,3 +605,26 @@ func TestWireCryptogramFollowsTheLinkItIsGiven(t *testing.T) {
 	require.Len(t, reqs, 2)
 	assertRequest(t, reqs[1], "POST", moved, refCryptogramRequest)
 }
+
+// TestFieldOf: each jsonPath the reference and the simulator name maps to
+// the neutral field of the value the caller gave; a path that names no
+// caller's field (merchant.entity is a setting) maps to none.
+func TestFieldOf(t *testing.T) {
+	for path, field := range map[string]string{
+		"$.paymentInstrument":                       tokenize.FieldProvisionSource,
+		"$.paymentInstrument.cardNumber":            tokenize.FieldCardNumber,
+		"$.paymentInstrument.cardHolderName":        tokenize.FieldCardHolderName,
+		"$.paymentInstrument.cardExpiryDate":        tokenize.FieldCardExpiryYear,
+		"$.paymentInstrument.cardExpiryDate.year":   tokenize.FieldCardExpiryYear,
+		" $.paymentInstrument.cardExpiryDate.month": tokenize.FieldCardExpiryMonth,
+		"$.paymentInstrument.href":                  tokenize.FieldPaymentTokenID,
+		"$.namespace":                               tokenize.FieldCustomerReference,
+		"$.description":                             tokenize.FieldMerchantReference,
+		"$.tokenNumber":                             tokenize.FieldNetworkTokenID,
+		"$.merchant.entity":                         "",
+		"$":                                         "",
+		"":                                          "",
+	} {
+		assert.Equal(t, field, FieldOf(path), "%q", path)
+	}
+}
