@@ -9,13 +9,16 @@
 //	defer srv.Close()
 //	client, err := tokenize.Open(ctx, srv.Config()) // with _ ".../providers/worldpay"
 //
-// It checks HTTP Basic credentials (401 accessDenied), the versioned HAL
-// media type (406 for an Accept, 415 for a Content-Type other than
+// It checks HTTP Basic credentials first (401 accessDenied), then the
+// versioned HAL media type (406 headerHasInvalidValue for a missing or
+// other Accept, 415 for a Content-Type other than
 // application/vnd.worldpay.tokens-v3.hal+json), validates every field
 // (400 bodyIsNotJson, or bodyDoesNotMatchSchema with validationErrors
 // naming the jsonPath), answers HAL documents whose _links carry curies
 // and absolute action links built from the request's host, and keeps its
-// state in memory (safe for concurrent use).
+// state in memory (safe for concurrent use). Ids have the documented
+// shapes: token ids are base64url of {"k":1,"d":"…"} ("eyJ…"), network
+// token references UUIDs.
 //
 // Test cards select the outcome (cards.go): VisaPAN and MastercardPAN
 // provision active network tokens at once; PendingPAN is the asynchronous
