@@ -34,6 +34,13 @@ var ourKeys = map[attribute.Key]bool{
 // possibly split by spaces or dashes.
 var cardNumberLike = regexp.MustCompile(`\d(?:[ -]?\d){11,}`)
 
+// uuidLike is a canonical UUID: the simulators' ids and request ids, which
+// reach exported text in otelhttp's url.full. About 3 % of random UUIDs
+// hold a run cardNumberLike matches ("…243755-3416-48…"), so UUIDs are set
+// aside before that check; the suite's card numbers are still searched
+// for as they are.
+var uuidLike = regexp.MustCompile(`[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}`)
+
 // TestRedaction runs both providers through success, every kind of
 // failure, retries, access-token fetches and refusals, with an otelhttp
 // transport as well, then scans every span (name, status, attributes,
@@ -172,5 +179,5 @@ func assertNone(t *testing.T, text string, sensitive []string) {
 		word := regexp.MustCompile(`(^|[^0-9A-Za-z])` + regexp.QuoteMeta(v) + `($|[^0-9A-Za-z])`)
 		assert.False(t, word.MatchString(text), "%q appears", v)
 	}
-	assert.Empty(t, cardNumberLike.FindAllString(text, -1), "digit runs as long as a card number")
+	assert.Empty(t, cardNumberLike.FindAllString(uuidLike.ReplaceAllString(text, "<uuid>"), -1), "digit runs as long as a card number")
 }
