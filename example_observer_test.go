@@ -65,7 +65,7 @@ type oauthProvider struct{ *memoryProvider }
 func (p oauthProvider) GetNetworkToken(ctx context.Context, id string) (*tokenize.NetworkToken, error) {
 	// The adapter holds no access token yet: it fetches one, under the
 	// context the observer returns, and says how the fetch ended.
-	fctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.TokenMissing})
+	fctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.AccessTokenMissing})
 	tokenize.ObserveResponse(fctx, tokenize.ResponseInfo{HTTPStatus: 200, RequestID: "req-token"})
 	done(nil)
 	// Then the API request itself, whose response it reports too.

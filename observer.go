@@ -99,18 +99,22 @@ type TokenFetch struct {
 // TokenFetchReason says why an adapter fetches an access token.
 type TokenFetchReason uint8
 
-// The reasons for an access-token fetch. A stream of TokenRejected says
-// that the provider refuses tokens before they expire (revoked
-// credentials, several services sharing one client id, a skewed clock).
+// The reasons for an access-token fetch. Their names say "AccessToken"
+// because in this package a bare "token" is a payment or network token. A
+// stream of AccessTokenRejected says that the provider refuses access
+// tokens before they expire (revoked credentials, several services sharing
+// one client id, a skewed clock).
 const (
-	// TokenReasonUnknown: the adapter did not say.
-	TokenReasonUnknown TokenFetchReason = iota
-	// TokenMissing: the adapter held no token yet.
-	TokenMissing
-	// TokenExpired: the token held reached the end of its life.
-	TokenExpired
-	// TokenRejected: the provider refused the token held (HTTP 401).
-	TokenRejected
+	// AccessTokenReasonUnknown: the adapter did not say.
+	AccessTokenReasonUnknown TokenFetchReason = iota
+	// AccessTokenMissing: the adapter held no access token yet.
+	AccessTokenMissing
+	// AccessTokenExpired: the access token held reached the end of its
+	// life.
+	AccessTokenExpired
+	// AccessTokenRejected: the provider refused the access token held
+	// (HTTP 401).
+	AccessTokenRejected
 )
 
 var tokenFetchReasons = []string{"unknown", "missing", "expired", "rejected"}
@@ -134,7 +138,7 @@ func WithObserver(o Observer) Option { return func(o2 *options) { o2.observer = 
 // encloses it, and call the returned function once with the fetch's
 // outcome:
 //
-//	ctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.TokenExpired})
+//	ctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.AccessTokenExpired})
 //	tok, err := fetch(ctx)
 //	done(err)
 //

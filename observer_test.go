@@ -220,7 +220,7 @@ func TestObserverTokenFetch(t *testing.T) {
 	p := newFake()
 	var fetchMarks string
 	p.hook = func(ctx context.Context) {
-		fctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.TokenRejected})
+		fctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.AccessTokenRejected})
 		fetchMarks = marks(fctx)
 		tokenize.ObserveResponse(fctx, tokenize.ResponseInfo{RequestID: "tok-req", HTTPStatus: 401})
 		done(&tokenize.Error{Code: tokenize.Unauthenticated, HTTPStatus: 401, RequestID: "tok-req",
@@ -248,7 +248,7 @@ func TestObserverAbsent(t *testing.T) {
 	p := newFake()
 	ctx := mark(context.Background(), "caller")
 	p.hook = func(actx context.Context) {
-		fctx, done := tokenize.ObserveTokenFetch(actx, tokenize.TokenFetch{Reason: tokenize.TokenMissing})
+		fctx, done := tokenize.ObserveTokenFetch(actx, tokenize.TokenFetch{Reason: tokenize.AccessTokenMissing})
 		assert.Equal(t, actx, fctx)
 		done(errors.New("x"))
 		tokenize.ObserveResponse(actx, tokenize.ResponseInfo{HTTPStatus: 200})
@@ -284,7 +284,7 @@ func TestObserverNestedClients(t *testing.T) {
 	leaf := newFake()
 	leaf.hook = func(ctx context.Context) {
 		tokenize.ObserveResponse(ctx, tokenize.ResponseInfo{RequestID: "leaf", HTTPStatus: 200})
-		_, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.TokenMissing})
+		_, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.AccessTokenMissing})
 		done(nil)
 	}
 	outer := &recorder{}
@@ -352,8 +352,8 @@ func TestObserverConcurrent(t *testing.T) {
 
 func TestTokenFetchReasonString(t *testing.T) {
 	for r, want := range map[tokenize.TokenFetchReason]string{
-		tokenize.TokenReasonUnknown: "unknown", tokenize.TokenMissing: "missing",
-		tokenize.TokenExpired: "expired", tokenize.TokenRejected: "rejected", 200: "unknown",
+		tokenize.AccessTokenReasonUnknown: "unknown", tokenize.AccessTokenMissing: "missing",
+		tokenize.AccessTokenExpired: "expired", tokenize.AccessTokenRejected: "rejected", 200: "unknown",
 	} {
 		assert.Equal(t, want, r.String())
 	}

@@ -87,11 +87,11 @@ func (ts *tokenSource) invalidate(rejected *accessToken) {
 func (ts *tokenSource) fetchReason() tokenize.TokenFetchReason {
 	switch {
 	case ts.rejected.Load():
-		return tokenize.TokenRejected
+		return tokenize.AccessTokenRejected
 	case ts.cur.Load() != nil:
-		return tokenize.TokenExpired
+		return tokenize.AccessTokenExpired
 	default:
-		return tokenize.TokenMissing
+		return tokenize.AccessTokenMissing
 	}
 }
 
