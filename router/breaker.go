@@ -1,8 +1,12 @@
 package router
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -17,11 +21,11 @@ type Breaker struct {
 	// attempt counts: the Client around the router retries a failed read
 	// or delete itself, and each retry reaches the router as a call of its
 	// own, so one call retried three times is three failures.
-	Failures int `json:"failures,omitempty"`
+	Failures int
 	// Cooldown is how long an open circuit waits before one call may
 	// probe the provider again; DefaultCooldown when zero. In JSON, a
-	// duration string such as "30s".
-	Cooldown Duration `json:"cooldown,omitzero"`
+	// positive duration string such as "30s".
+	Cooldown time.Duration
 }
 
 // Defaults of Breaker: five failures in a row are no accident on a
@@ -32,28 +36,57 @@ const (
 	DefaultCooldown = 30 * time.Second
 )
 
-// Duration is a time.Duration written in JSON as a string such as "30s".
-type Duration time.Duration
+// breakerJSON is Breaker as a configuration writes it: the cooldown as a
+// duration string rather than time.Duration's nanoseconds, so that Go
+// code sets Cooldown as any other duration.
+type breakerJSON struct {
+	Failures int    `json:"failures,omitempty"`
+	Cooldown string `json:"cooldown,omitempty"`
+}
 
-// UnmarshalText parses a Go duration string; it must be positive.
-func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
-	if err != nil || v <= 0 {
-		return tokenize.InvalidSetting("router.breaker.cooldown", `must be a positive duration such as "30s"`)
+// UnmarshalJSON reads {"failures": 5, "cooldown": "30s"}, naming the
+// setting that is wrong without quoting its value.
+func (b *Breaker) UnmarshalJSON(data []byte) error {
+	var in breakerJSON
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&in); err != nil {
+		var typeErr *json.UnmarshalTypeError
+		switch {
+		case errors.As(err, &typeErr) && typeErr.Field != "":
+			return tokenize.InvalidSetting("router.breaker."+typeErr.Field, "must be a JSON "+typeErr.Type.Kind().String())
+		case strings.HasPrefix(err.Error(), "json: unknown field "):
+			return tokenize.InvalidSetting("router.breaker", "takes failures and cooldown; not "+strings.TrimPrefix(err.Error(), "json: unknown field "))
+		}
+		return tokenize.InvalidSetting("router.breaker", `must be an object such as {"failures": 5, "cooldown": "30s"}`)
 	}
-	*d = Duration(v)
+	out := Breaker{Failures: in.Failures}
+	if in.Cooldown != "" {
+		d, err := time.ParseDuration(in.Cooldown)
+		if err != nil || d <= 0 {
+			return tokenize.InvalidSetting("router.breaker.cooldown", `must be a positive duration such as "30s"`)
+		}
+		out.Cooldown = d
+	}
+	*b = out
 	return nil
 }
 
-// MarshalText writes the duration as time.Duration.String does.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+// MarshalJSON writes the breaker as UnmarshalJSON reads it.
+func (b Breaker) MarshalJSON() ([]byte, error) {
+	out := breakerJSON{Failures: b.Failures}
+	if b.Cooldown != 0 {
+		out.Cooldown = b.Cooldown.String()
+	}
+	return json.Marshal(out)
+}
 
 func (b Breaker) withDefaults() Breaker {
 	if b.Failures <= 0 {
 		b.Failures = DefaultFailures
 	}
 	if b.Cooldown <= 0 {
-		b.Cooldown = Duration(DefaultCooldown)
+		b.Cooldown = DefaultCooldown
 	}
 	return b
 }
@@ -128,7 +161,7 @@ func (b *breaker) allow() (ok, probe bool) {
 	case CircuitClosed:
 		return true, false
 	case CircuitOpen:
-		if b.now().Sub(b.openedAt) < time.Duration(b.cfg.Cooldown) {
+		if b.now().Sub(b.openedAt) < b.cfg.Cooldown {
 			return false, false
 		}
 		b.state = CircuitHalfOpen

@@ -16,7 +16,7 @@ func TestBreakerLifecycle(t *testing.T) {
 	now := time.Unix(1_700_000_000, 0)
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	b := &breaker{cfg: Breaker{Failures: 2, Cooldown: Duration(time.Second)}, now: clock}
+	b := &breaker{cfg: Breaker{Failures: 2, Cooldown: time.Second}, now: clock}
 
 	ok, probe := b.allow()
 	assert.True(t, ok)

@@ -370,6 +370,10 @@ func TestOpenRejectsBadRouting(t *testing.T) {
 		"UnknownRuleKey":     {`{"default": "nuvei", "rules": [{"country": ["FR"], "to": "nuvei"}]}`, "settings.router.rules"},
 		"RuleKindNotAList":   {`{"default": "nuvei", "rules": [{"kind": 5, "to": "nuvei"}]}`, "settings.router.rules.kind"},
 		"FailuresNotANumber": {`{"default": "nuvei", "breaker": {"failures": "x"}}`, "settings.router.breaker.failures"},
+		"CooldownNotAString": {`{"default": "nuvei", "breaker": {"cooldown": 30}}`, "settings.router.breaker.cooldown"},
+		"ZeroCooldown":       {`{"default": "nuvei", "breaker": {"cooldown": "0s"}}`, "settings.router.breaker.cooldown"},
+		"UnknownBreakerKey":  {`{"default": "nuvei", "breaker": {"failure": 5}}`, "settings.router.breaker"},
+		"BreakerNotAnObject": {`{"default": "nuvei", "breaker": 5}`, "settings.router.breaker"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := router.Open(context.Background(), s.config(t, tc.routing), tokenize.OpenOptions{})
@@ -439,4 +443,19 @@ func TestOuterLogSeesTheProvidersResponses(t *testing.T) {
 	assert.GreaterOrEqual(t, rec["http_requests"], float64(1), "the responses Checkout.com's Client observed")
 	assert.NotEmpty(t, rec["request_id"], "Checkout.com's request id")
 	assert.NotContains(t, buf.String(), checkoutsim.MastercardPAN)
+}
+
+// A Breaker is set in Go with a time.Duration and written in JSON as a
+// duration string, both ways.
+func TestBreakerJSON(t *testing.T) {
+	b, err := json.Marshal(router.Breaker{Failures: 2, Cooldown: 90 * time.Second})
+	require.NoError(t, err)
+	assert.JSONEq(t, `{"failures": 2, "cooldown": "1m30s"}`, string(b))
+	var back router.Breaker
+	require.NoError(t, json.Unmarshal(b, &back))
+	assert.Equal(t, router.Breaker{Failures: 2, Cooldown: 90 * time.Second}, back)
+
+	b, err = json.Marshal(router.Config{Default: router.Names{"nuvei"}})
+	require.NoError(t, err)
+	assert.NotContains(t, string(b), "breaker", "a zero Breaker is left out")
 }
