@@ -4,7 +4,9 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/tokenize-go/tokenize"
@@ -19,7 +21,7 @@ func init() { tokenize.Register(tokenize.RouterName, open) }
 // error ("Config.breaker.failures"), which would reach the caller.
 type settings struct {
 	Default   Names                      `json:"default"`
-	Rules     []Rule                     `json:"rules,omitempty"`
+	Rules     []json.RawMessage          `json:"rules,omitempty"` // decoded one by one, to name the rule that is wrong
 	Breaker   Breaker                    `json:"breaker,omitzero"`
 	Providers map[string]json.RawMessage `json:"providers"`
 }
@@ -76,7 +78,37 @@ func openSettings(ctx context.Context, raw json.RawMessage, opts tokenize.OpenOp
 		}
 		providers = append(providers, p)
 	}
-	return New(Config{Default: s.Default, Rules: s.Rules, Breaker: s.Breaker}, providers...)
+	rules, err := decodeRules(s.Rules)
+	if err != nil {
+		return nil, err
+	}
+	return New(Config{Default: s.Default, Rules: rules, Breaker: s.Breaker}, providers...)
+}
+
+// decodeRules decodes each rule, giving an error the index of its rule:
+// Rule's own errors say only "router.rules.brand", since a rule does not
+// know where it stands.
+func decodeRules(raw []json.RawMessage) ([]Rule, error) {
+	rules := make([]Rule, len(raw))
+	for i, r := range raw {
+		err := json.Unmarshal(r, &rules[i])
+		if err == nil {
+			continue
+		}
+		at := fmt.Sprintf("router.rules[%d]", i)
+		var te *tokenize.Error
+		if !errors.As(err, &te) {
+			return nil, tokenize.InvalidSetting(at, "must be an object such as {\"brand\": [\"visa\"], \"to\": \"nuvei\"}")
+		}
+		switch rest, ok := strings.CutPrefix(te.Field, "settings.router.rules"); {
+		case ok:
+			return nil, movedSetting(te, "settings."+at+rest)
+		case te.Field == "settings.router":
+			return nil, movedSetting(te, "settings."+at+".to") // Names: the only list of names in a rule
+		}
+		return nil, te
+	}
+	return rules, nil
 }
 
 // underRouter gives a settings error the place of its key in the
@@ -92,7 +124,16 @@ func underRouter(err error) error {
 		rest == "providers" || strings.HasPrefix(rest, "providers.") {
 		return err
 	}
+	return movedSetting(te, "settings."+tokenize.RouterName+"."+rest)
+}
+
+// movedSetting returns a copy of a settings error placed at field, its
+// message naming the setting there too (InvalidSetting, MissingSetting and
+// DecodeSettings quote the setting's name in it).
+func movedSetting(te *tokenize.Error, field string) *tokenize.Error {
 	cp := *te
-	cp.Field = "settings." + tokenize.RouterName + "." + rest
+	cp.Field = field
+	cp.Message = strings.Replace(te.Message, strconv.Quote(strings.TrimPrefix(te.Field, "settings.")),
+		strconv.Quote(strings.TrimPrefix(field, "settings.")), 1)
 	return &cp
 }

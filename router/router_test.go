@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -362,18 +363,21 @@ func TestOpenRejectsBadRouting(t *testing.T) {
 		"RuleUnknownTarget":  {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": ["nuvei", "adyen"]}]}`, "settings.router.rules[0].to"},
 		"RuleTwice":          {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": ["nuvei", "nuvei"]}]}`, "settings.router.rules[0].to"},
 		"BadKind":            {`{"default": "nuvei", "rules": [{"kind": ["wallet"], "to": "nuvei"}]}`, "settings.router.rules[0].kind"},
-		"BadBrand":           {`{"default": "nuvei", "rules": [{"brand": ["visaa"], "to": "nuvei"}]}`, "settings.router.rules.brand"},
-		"BadBIN":             {`{"default": "nuvei", "rules": [{"bin": ["4999-4000"], "to": "nuvei"}]}`, "settings.router.rules.bin"},
+		"BadBrand":           {`{"default": "nuvei", "rules": [{"brand": ["visaa"], "to": "nuvei"}]}`, "settings.router.rules[0].brand"},
+		"BadBIN":             {`{"default": "nuvei", "rules": [{"bin": ["4999-4000"], "to": "nuvei"}]}`, "settings.router.rules[0].bin"},
 		"BadCooldown":        {`{"default": "nuvei", "breaker": {"cooldown": "soon"}}`, "settings.router.breaker.cooldown"},
 		"DefaultNotAName":    {`{"default": 5}`, "settings.router"},
-		"RuleToNotAName":     {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": {"nuvei": 1}}]}`, "settings.router"},
-		"UnknownRuleKey":     {`{"default": "nuvei", "rules": [{"country": ["FR"], "to": "nuvei"}]}`, "settings.router.rules"},
-		"RuleKindNotAList":   {`{"default": "nuvei", "rules": [{"kind": 5, "to": "nuvei"}]}`, "settings.router.rules.kind"},
+		"RuleToNotAName":     {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": {"nuvei": 1}}]}`, "settings.router.rules[0].to"},
+		"UnknownRuleKey":     {`{"default": "nuvei", "rules": [{"country": ["FR"], "to": "nuvei"}]}`, "settings.router.rules[0]"},
+		"RuleKindNotAList":   {`{"default": "nuvei", "rules": [{"kind": 5, "to": "nuvei"}]}`, "settings.router.rules[0].kind"},
 		"FailuresNotANumber": {`{"default": "nuvei", "breaker": {"failures": "x"}}`, "settings.router.breaker.failures"},
 		"CooldownNotAString": {`{"default": "nuvei", "breaker": {"cooldown": 30}}`, "settings.router.breaker.cooldown"},
 		"ZeroCooldown":       {`{"default": "nuvei", "breaker": {"cooldown": "0s"}}`, "settings.router.breaker.cooldown"},
 		"UnknownBreakerKey":  {`{"default": "nuvei", "breaker": {"failure": 5}}`, "settings.router.breaker"},
 		"BreakerNotAnObject": {`{"default": "nuvei", "breaker": 5}`, "settings.router.breaker"},
+		"SecondRuleBadBrand": {`{"default": "nuvei", "rules": [{"brand": ["visa"], "to": "nuvei"}, {"brand": ["visaa"], "to": "nuvei"}]}`, "settings.router.rules[1].brand"},
+		"RuleNotAnObject":    {`{"default": "nuvei", "rules": [5]}`, "settings.router.rules[0]"},
+		"RulesNotAList":      {`{"default": "nuvei", "rules": 5}`, "settings.router.rules"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := router.Open(context.Background(), s.config(t, tc.routing), tokenize.OpenOptions{})
@@ -382,6 +386,7 @@ func TestOpenRejectsBadRouting(t *testing.T) {
 			// The JSON is valid: the error says what is wrong with a value,
 			// without quoting it.
 			assert.NotContains(t, te.Message, "malformed")
+			assert.Contains(t, te.Message, strings.TrimPrefix(tc.field, "settings."), "the message names the setting as Field does")
 			for _, v := range []string{"visaa", "4999", "soon", "FR"} {
 				assert.NotContains(t, te.Error(), v, "a value quoted")
 			}
