@@ -191,7 +191,10 @@ func decodeNetworkToken(resp *httpx.Response, id string) (*tokenize.NetworkToken
 	switch {
 	case id == "" && !validID(ref):
 		return nil, nil, httpx.Malformed(resp, "network token answer has no tokenReference")
-	case id != "" && ref != "" && ref != id:
+	case id != "" && ref != "" && !strings.EqualFold(ref, id):
+		// A token reference is a UUID, which Worldpay writes in either
+		// case (upper in the reference's lookup request, lower in self
+		// links): only another UUID is another token.
 		return nil, nil, httpx.Malformed(resp, "the answer is for another network token")
 	case id != "":
 		ref = id

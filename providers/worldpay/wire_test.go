@@ -412,6 +412,19 @@ func TestWireLookupAndCryptogramFollowTheLink(t *testing.T) {
 	assert.Equal(t, [2]int{12, 2025}, [2]int{cg.ExpiryMonth, cg.ExpiryYear})
 }
 
+// TestWireLookupUpperCaseReference: the reference's lookup request writes
+// the UUID in upper case, its self links in lower case; the same UUID in
+// another case is the same token, and the id stays the one the caller gave.
+func TestWireLookupUpperCaseReference(t *testing.T) {
+	w, hc := newWire()
+	upper := strings.ToUpper(refLookupID)
+	w.on("GET", testBase+"/tokens/network/"+upper, 200, refLookup)
+	nt, err := testClient(t, hc).GetNetworkToken(ctx, upper)
+	require.NoError(t, err)
+	assert.Equal(t, upper, nt.ID)
+	assert.Equal(t, tokenize.StateActive, nt.State)
+}
+
 func TestWireCryptogramLinkElsewhereIsNotFollowed(t *testing.T) {
 	w, hc := newWire()
 	hostile := strings.Replace(refLookup, "https://try.access.worldpay.com/tokens/network/cryptograms", "https://evil.example/steal", 1)

@@ -266,7 +266,7 @@ func (s *Simulator) settle(nt *networkToken) {
 // lookup is GET /tokens/network/{ref}, the tokens:networkTokenLookup link.
 func (s *Simulator) lookup(w http.ResponseWriter, r *http.Request) {
 	s.store.mu.Lock()
-	nt := s.store.networkTokens[r.PathValue("ref")]
+	nt := s.store.networkTokens[strings.ToLower(r.PathValue("ref"))]
 	var body map[string]any
 	if nt != nil {
 		s.settle(nt)
@@ -282,7 +282,7 @@ func (s *Simulator) lookup(w http.ResponseWriter, r *http.Request) {
 
 func (s *Simulator) deleteNetworkToken(w http.ResponseWriter, r *http.Request) {
 	s.store.mu.Lock()
-	nt := s.store.networkTokens[r.PathValue("ref")]
+	nt := s.store.networkTokens[strings.ToLower(r.PathValue("ref"))]
 	if nt != nil {
 		delete(s.store.networkTokens, nt.ref)
 		delete(s.store.byNumber, nt.number)

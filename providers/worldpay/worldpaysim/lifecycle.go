@@ -2,6 +2,7 @@ package worldpaysim
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/tokenize-go/tokenize"
 	"github.com/tokenize-go/tokenize/internal/simkit"
@@ -58,7 +59,7 @@ func (s *Simulator) update(ref string, u simkit.TokenUpdate) error {
 	}
 	s.store.mu.Lock()
 	defer s.store.mu.Unlock()
-	nt := s.store.networkTokens[ref]
+	nt := s.store.networkTokens[strings.ToLower(ref)]
 	if nt == nil {
 		return fmt.Errorf("worldpaysim: network token %s: %w", ref, simkit.ErrNotFound)
 	}

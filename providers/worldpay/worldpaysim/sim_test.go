@@ -385,7 +385,10 @@ func TestStatuses(t *testing.T) {
 		assert.Equal(t, tc.status == "Active", cryptogram, tc.status)
 	}
 	assert.ErrorContains(t, srv.SetNetworkTokenState(ref, tokenize.StateDeclined), "no status")
-	status, _, _ := do(t, srv, "DELETE", "/tokens/network/"+ref, "")
+	status, _, upper := do(t, srv, "GET", "/tokens/network/"+strings.ToUpper(ref), "")
+	require.Equal(t, 200, status, "a UUID in upper case, as the reference's lookup request writes it, is the same token")
+	assert.Equal(t, "Deleted", upper["tokenPaymentInstrument"].(map[string]any)["status"])
+	status, _, _ = do(t, srv, "DELETE", "/tokens/network/"+ref, "")
 	assert.Equal(t, 204, status)
 	status, _, body := do(t, srv, "GET", "/tokens/network/"+ref, "")
 	assert.Equal(t, 404, status)

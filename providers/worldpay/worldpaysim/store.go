@@ -52,7 +52,7 @@ const (
 type store struct {
 	mu            sync.Mutex
 	tokens        map[string]*token
-	networkTokens map[string]*networkToken
+	networkTokens map[string]*networkToken // by tokenReference in lower case: a UUID in any case finds it
 	byNumber      map[string]*networkToken // tokenNumber → token, for cryptograms
 	// provisioned counts the network tokens made from each card number,
 	// deleted ones included (NetworkTokensByCard).
