@@ -169,3 +169,40 @@ func ExampleRef() {
 	// {"token":"checkout:src_wmlfc3zyhqzehihu7giusaaawu"}
 	// nuvei 2c9a1f00:01 <nil>
 }
+
+// A Ref is a database column: Value stores its text (NULL for the zero
+// Ref) and Scan reads it back, so a row can hold tokens of any provider.
+func ExampleRef_Scan() {
+	ref, _ := tokenize.NewRef("nuvei", "2c9a1f00")
+	v, _ := ref.Value() // what database/sql writes
+	fmt.Printf("%q\n", v)
+
+	var back tokenize.Ref
+	fmt.Println(back.Scan(v), back == ref)
+
+	var none tokenize.Ref
+	v, _ = none.Value()
+	fmt.Println(v == nil, back.Scan(nil), back.IsZero())
+	// Output:
+	// "nuvei:2c9a1f00"
+	// <nil> true
+	// true <nil> true
+}
+
+// Malformed text is an InvalidArgument error naming Field "ref", which
+// never quotes what it was given.
+func ExampleParseRef() {
+	for _, s := range []string{"checkout:src_wmlfc3zyhqzehihu7giusaaawu", "src_wmlfc3zyhqzehihu7giusaaawu", "Checkout:src_1"} {
+		ref, err := tokenize.ParseRef(s)
+		var te *tokenize.Error
+		if errors.As(err, &te) {
+			fmt.Println(te.Code, te.Field)
+			continue
+		}
+		fmt.Println(ref.Provider, ref.ID)
+	}
+	// Output:
+	// checkout src_wmlfc3zyhqzehihu7giusaaawu
+	// InvalidArgument ref
+	// InvalidArgument ref
+}

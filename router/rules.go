@@ -123,6 +123,8 @@ func brandNames() []string {
 // matches when its leading digits, as many as the bounds have, fall in the
 // range.
 type BINRange struct {
+	// Low and High are the bounds, included: digit strings of one
+	// length, Low <= High, equal for a single prefix.
 	Low, High string
 }
 
