@@ -8,10 +8,15 @@
 //
 //	obs, err := tokenizeotel.New() // the global TracerProvider and MeterProvider
 //	if err != nil { ... }
+//	// Optional: HTTP client spans, nested under tokenize's spans. Your client
+//	// replaces the adapter's own, so keep its pool size: http.DefaultTransport
+//	// keeps two idle connections per host, and concurrent callers beyond two
+//	// would open a new connection (a TLS handshake) each time.
+//	transport := http.DefaultTransport.(*http.Transport).Clone()
+//	transport.MaxIdleConnsPerHost = 64
 //	client, err := tokenize.Open(ctx, cfg,
 //		tokenize.WithObserver(obs),
-//		// Optional: HTTP client spans, nested under tokenize's spans.
-//		tokenize.WithHTTPClient(&http.Client{Transport: otelhttp.NewTransport(http.DefaultTransport)}),
+//		tokenize.WithHTTPClient(&http.Client{Transport: otelhttp.NewTransport(transport)}),
 //	)
 //
 // # Traces
