@@ -15,16 +15,16 @@ import (
 // bounds what an unauthenticated sender can make us buffer and hash.
 const MaxWebhookBytes = 64 << 10
 
-// WebhookMaxAge is the age beyond which a signed event is refused as a
+// MaxWebhookAge is the age beyond which a signed event is refused as a
 // possible replay. Checkout.com resends an unacknowledged event for about
 // 31 hours (5 min, 10 min, 15 min, 30 min, 1 h, 4 h, 12 h, 12 h); 72 hours
 // accepts every genuine retry with room for clock skew, and a token missed
 // that way is caught by SyncNetworkTokens.
-const WebhookMaxAge = 72 * time.Hour
+const MaxWebhookAge = 72 * time.Hour
 
-// webhookMaxSkew is how far in the future an event's time may be: the
+// maxWebhookSkew is how far in the future an event's time may be: the
 // provider's clock and ours differ by seconds, not minutes.
-const webhookMaxSkew = 5 * time.Minute
+const maxWebhookSkew = 5 * time.Minute
 
 // ParseWebhook verifies one webhook delivery and returns its network-token
 // events, for programs that route requests themselves; WebhookHandler is
@@ -33,7 +33,7 @@ const webhookMaxSkew = 5 * time.Minute
 //
 // A missing or wrong signature gives ErrUnauthenticated and nothing is
 // parsed; a body over MaxWebhookBytes, one that is not a valid event, or
-// an event older than WebhookMaxAge (a replay) or from the future gives
+// an event older than MaxWebhookAge (a replay) or from the future gives
 // ErrInvalidArgument. A verified event that is not about network tokens
 // gives no events and no error: acknowledge it. A provider that declares no
 // webhooks (Capabilities.Webhooks) gives ErrUnsupported.
@@ -70,9 +70,9 @@ func (c *Client) parseWebhook(header http.Header, body []byte) ([]*NetworkTokenE
 		switch {
 		case ev == nil || ev.Token.ID == "" || ev.OccurredAt.IsZero():
 			return nil, &Error{Code: Internal, Message: "the adapter returned an event without a token id or a time"}
-		case ev.OccurredAt.Before(now.Add(-WebhookMaxAge)):
-			return nil, &Error{Code: InvalidArgument, Message: "webhook event is older than " + WebhookMaxAge.String() + ": refused as a possible replay"}
-		case ev.OccurredAt.After(now.Add(webhookMaxSkew)):
+		case ev.OccurredAt.Before(now.Add(-MaxWebhookAge)):
+			return nil, &Error{Code: InvalidArgument, Message: "webhook event is older than " + MaxWebhookAge.String() + ": refused as a possible replay"}
+		case ev.OccurredAt.After(now.Add(maxWebhookSkew)):
 			return nil, &Error{Code: InvalidArgument, Message: "webhook event time is in the future"}
 		}
 		ev.Provider = c.name
@@ -106,7 +106,7 @@ func (c *Client) webhookParser() (WebhookParser, *Error) {
 // The handler reads at most MaxWebhookBytes (413 beyond) and verifies the
 // signature before anything else (401, nothing parsed, deliver not called,
 // when it is missing or wrong). It answers 400 for a body that is not a
-// valid event or an event older than WebhookMaxAge, and 200 only once
+// valid event or an event older than MaxWebhookAge, and 200 only once
 // deliver has returned nil for every event of the delivery: when deliver
 // fails, it answers 500 and the provider delivers the whole webhook again
 // later, so deliver must be idempotent (Apply makes it so). deliver runs on

@@ -78,7 +78,7 @@ func TestWebhookHandler(t *testing.T) {
 	hdr, body := toyDelivery(webhookKey, ev)
 	tampered := bytes.Replace(body, []byte("suspended"), []byte("active\x20\x20\x20"), 1)
 	oversized := append(bytes.Clone(body), bytes.Repeat([]byte(" "), tokenize.MaxWebhookBytes)...)
-	staleHdr, stale := toyDelivery(webhookKey, toyEvent{ID: "evt_old", At: fixedNow.Add(-tokenize.WebhookMaxAge - time.Second), Token: "nt_1", State: "active"})
+	staleHdr, stale := toyDelivery(webhookKey, toyEvent{ID: "evt_old", At: fixedNow.Add(-tokenize.MaxWebhookAge - time.Second), Token: "nt_1", State: "active"})
 	futureHdr, future := toyDelivery(webhookKey, toyEvent{ID: "evt_new", At: fixedNow.Add(time.Hour), Token: "nt_1", State: "active"})
 	wrongHdr, wrong := toyDelivery("whsec_someone_else", ev)
 	notEvent := []byte(`{"hello":"world"}`)

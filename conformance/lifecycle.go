@@ -417,8 +417,8 @@ func testWebhookRefused(t *testing.T, h Harness) {
 	assert.Equal(t, http.StatusRequestEntityTooLarge, replay(in.handler, genuine.header, oversized), "oversized body")
 
 	// Stale: the same delivery replayed to a Client whose clock is past
-	// WebhookMaxAge. Harness.New gives it the same webhook secrets.
-	later := time.Now().Add(tokenize.WebhookMaxAge + time.Hour)
+	// MaxWebhookAge. Harness.New gives it the same webhook secrets.
+	later := time.Now().Add(tokenize.MaxWebhookAge + time.Hour)
 	old := h.New(t, c.rec.option(), tokenize.WithClock(func() time.Time { return later }))
 	staleHandler, err := old.Client.WebhookHandler(func(context.Context, *tokenize.NetworkTokenEvent) error {
 		t.Error("a stale event was delivered")
