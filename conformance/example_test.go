@@ -2,6 +2,7 @@ package conformance_test
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"testing"
 
@@ -25,16 +26,30 @@ func ExampleRun() {
 }
 
 // runQuietly runs f as a test outside `go test`'s own runner, keeping its
-// progress lines (printed under -v) out of the example's output.
+// progress lines (printed under -v) out of the example's output. When the
+// run fails, what it printed goes to standard error, so that a failure
+// says which case failed and why, not only "false".
 func runQuietly(f func(*testing.T)) bool {
-	stdout := os.Stdout
-	devnull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err == nil {
-		os.Stdout = devnull
-		defer func() { os.Stdout = stdout; devnull.Close() }()
-	}
 	match := func(string, string) (bool, error) { return true, nil }
-	return testing.RunTests(match, []testing.InternalTest{{Name: "TestConformance", F: f}})
+	run := func() bool {
+		return testing.RunTests(match, []testing.InternalTest{{Name: "TestConformance", F: f}})
+	}
+	stdout := os.Stdout
+	log, err := os.CreateTemp("", "conformance-example-*.log")
+	if err != nil {
+		return run()
+	}
+	defer os.Remove(log.Name())
+	defer log.Close()
+	os.Stdout = log
+	ok := run()
+	os.Stdout = stdout
+	if !ok {
+		if _, err := log.Seek(0, io.SeekStart); err == nil {
+			_, _ = io.Copy(os.Stderr, log)
+		}
+	}
+	return ok
 }
 
 // A backfill's cards are distinct Visa numbers that no simulator treats as
