@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -293,6 +294,11 @@ func TestFailoverWhenProviderDown(t *testing.T) {
 		`{"default": "checkout", "rules": [{"brand": ["visa"], "to": ["nuvei", "checkout"]}], "breaker": {"failures": 2, "cooldown": "100ms"}}`),
 		tokenize.OpenOptions{})
 	require.NoError(t, err)
+	// The circuit's cooldown runs on a clock the test moves: a real 100 ms
+	// could pass between the calls that must find the circuit open.
+	var mu sync.Mutex
+	now := time.Unix(1_700_000_000, 0)
+	router.SetClock(r, func() time.Time { mu.Lock(); defer mu.Unlock(); return now })
 	c := tokenize.New(r, fast)
 	ctx := context.Background()
 	old, err := c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: card(nuveisim.VisaPAN)})
@@ -325,7 +331,12 @@ func TestFailoverWhenProviderDown(t *testing.T) {
 	// Nuvei recovers; after the cooldown one create probes it and closes
 	// the circuit.
 	s.nuveiFaults.Clear()
-	time.Sleep(150 * time.Millisecond)
+	tok, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: card(nuveisim.VisaPAN)})
+	require.NoError(t, err)
+	assert.Equal(t, "checkout", tok.Ref().Provider, "the circuit stays open until the cooldown ends")
+	mu.Lock()
+	now = now.Add(100 * time.Millisecond)
+	mu.Unlock()
 	tok, err = c.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: card(nuveisim.VisaPAN)})
 	require.NoError(t, err)
 	assert.Equal(t, "nuvei", tok.Ref().Provider, "the half-open probe")
