@@ -56,6 +56,15 @@ const backfillSliceMax = 100_000
 // backfillLimitedItems is the size of the rate-limited run.
 const backfillLimitedItems = 10_000
 
+// backfillLimitedConcurrency is the calls in flight of the rate-limited
+// run. A batch reaches its rate only while a worker is free at every
+// turn: at most Concurrency / (latency + wake-up) items a second. At 8
+// and 1,000 a second each worker has 8 ms per item, which the loopback
+// round trip plus a late wake-up on a loaded machine sometimes exceeds;
+// with four times as many the limiter alone sets the pace, as in a
+// backfill tuned to its limit (more workers than rate × latency).
+const backfillLimitedConcurrency = 4 * tokenize.DefaultBatchConcurrency
+
 // backfillHeapEvery is how often the benchmark samples the heap.
 const backfillHeapEvery = 20 * time.Millisecond
 
@@ -72,7 +81,8 @@ const backfillHeapEvery = 20 * time.Millisecond
 //     reporting the median items/s of each and of the ratio stream/slice,
 //     the comparison that holds on a shared machine;
 //   - limited/N: the streaming form at BackfillBenchRateEnv requests per
-//     second, 10,000 items.
+//     second, 10,000 items, with 32 calls in flight so that the limit
+//     binds.
 //
 // Metrics: items/s; heap-inuse-peak-MiB, the most the heap held during
 // the run (sampled every 20 ms); live-heap-end-MiB, the heap after a
@@ -181,6 +191,7 @@ func (bb *backfillBench) run(ctx context.Context, items int, perSecond float64, 
 	opts := tokenize.BatchOptions{RequestsPerSecond: perSecond}
 	if perSecond > 0 {
 		opts.Burst = tokenize.DefaultBatchConcurrency
+		opts.Concurrency = backfillLimitedConcurrency
 	}
 	cards := func(yield func(tokenize.ProvisionItem) bool) {
 		for i := range items {
