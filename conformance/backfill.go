@@ -466,10 +466,11 @@ func testBackfillCancelAndResume(t *testing.T, h Harness) {
 // span it moves a two-point estimate by 5 % (the case once measured 21.2/s
 // against 20 that way). Lateness only ever delays a request past its
 // turn, so a few late points are outliers the median ignores, while a
-// limiter that ran 5 % fast or slow would move every slope. Under load
-// 14 with -race (20 runs per simulator) the sends' estimate stayed within
-// 19.06–20.64/s while a least-squares fit of the completions ranged over
-// 18.6–22.6/s; the completions' estimate is logged beside it.
+// limiter that ran 5 % fast or slow would move every slope. Every item
+// is in flight from the start (Concurrency is the number of items), so
+// each holds its turn from the first moment and a worker slow to come
+// back for the next item, on a starved machine, cannot push the turns
+// themselves later: only the limiter spaces them.
 func testBackfillRateLimit(t *testing.T, h Harness) {
 	sends := &sendTimes{}
 	c := setup(t, h, tokenize.WithObserver(sends))
@@ -484,7 +485,7 @@ func testBackfillRateLimit(t *testing.T, h Harness) {
 				return
 			}
 		}
-	}, tokenize.BatchOptions{Concurrency: 2 * backfillRateBurst, RequestsPerSecond: backfillRate, Burst: backfillRateBurst,
+	}, tokenize.BatchOptions{Concurrency: backfillRateItems, RequestsPerSecond: backfillRate, Burst: backfillRateBurst,
 		Progress: func(p tokenize.Progress) { done = append(done, p.Elapsed) }})
 	_, failed, _ := bf.check(results, bf.counts(), last)
 	require.Zero(t, failed)
