@@ -348,10 +348,7 @@ func (bf *backfill) finish(counts []int) {
 func testBackfillFaults(t *testing.T, h Harness) {
 	c := setup(t, h, tokenize.WithRetryPolicy(faultPolicy), tokenize.WithTimeout(backfillTimeout))
 	c.skipUnlessSim()
-	inj := c.env.Sim.Faults()
-	if inj == nil {
-		t.Skip("the simulator has no fault injection")
-	}
+	inj := c.faults()
 	n := backfillItems
 	if v := os.Getenv(BackfillItemsEnv); v != "" {
 		var err error
@@ -363,7 +360,6 @@ func testBackfillFaults(t *testing.T, h Harness) {
 	if _, ok := c.env.Sim.(ProvisionCounter); !ok {
 		t.Log("the simulator has no ProvisionCounter: the results are checked, not the tokens it holds")
 	}
-	t.Cleanup(inj.Clear)
 	matrix := FaultMatrix()
 	before := inj.Injected()
 	// Each fault is armed as an item is taken and hits one request, that
@@ -528,11 +524,7 @@ func testBackfillRetryAfter(t *testing.T, h Harness) {
 	sends := &sendTimes{}
 	c := setup(t, h, tokenize.WithObserver(sends))
 	c.skipUnlessSim()
-	inj := c.env.Sim.Faults()
-	if inj == nil {
-		t.Skip("the simulator has no fault injection")
-	}
-	t.Cleanup(inj.Clear)
+	inj := c.faults()
 	c.warm()
 	bf := c.newBackfill(backfillRetryAfterItems)
 	retryAfter := strconv.Itoa(int(backfillRetryAfter / time.Second))

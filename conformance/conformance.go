@@ -138,12 +138,19 @@ func (c *tc) assertNothingSent(before int64, what string) {
 // slow makes every response take slowResponses until the test ends.
 func (c *tc) slow() {
 	c.t.Helper()
+	c.faults().Inject(faults.Fault{Kind: faults.Latency, Delay: slowResponses})
+}
+
+// faults returns the simulator's fault injector, cleared when the test
+// ends, or skips the test when the simulator has none.
+func (c *tc) faults() *faults.Injector {
+	c.t.Helper()
 	inj := c.env.Sim.Faults()
 	if inj == nil {
 		c.t.Skip("the simulator has no fault injection")
 	}
-	inj.Inject(faults.Fault{Kind: faults.Latency, Delay: slowResponses})
 	c.t.Cleanup(inj.Clear)
+	return inj
 }
 
 // warm makes one successful call, so that whatever a Client sets up on

@@ -150,11 +150,7 @@ func testFaults(t *testing.T, h Harness) {
 			t.Run(name, func(t *testing.T) {
 				c := setup(t, h, tokenize.WithRetryPolicy(faultPolicy))
 				c.skipUnlessSim()
-				inj := c.env.Sim.Faults()
-				if inj == nil {
-					t.Skip("the simulator has no fault injection")
-				}
-				t.Cleanup(inj.Clear)
+				inj := c.faults()
 				c.warm()
 				for _, op := range c.faultOps() {
 					t.Run(op.op.String(), func(t *testing.T) {

@@ -161,11 +161,7 @@ func testEchoes(t *testing.T, h Harness) {
 			t.Run(shape.name+"/"+strconv.Itoa(status), func(t *testing.T) {
 				c := setup(t, h, tokenize.WithRetryPolicy(faultPolicy))
 				c.skipUnlessSim()
-				inj := c.env.Sim.Faults()
-				if inj == nil {
-					t.Skip("the simulator has no fault injection")
-				}
-				t.Cleanup(inj.Clear)
+				inj := c.faults()
 				c.warm()
 				var echoed atomic.Int64
 				fault := faults.Fault{
