@@ -32,9 +32,9 @@ func (s *Simulator) correlationID(w http.ResponseWriter, _ *http.Request) {
 // credentials (401), an Accept naming the versioned media type (406), and
 // that media type as the Content-Type of a body (415).
 func (s *Simulator) guard(next http.Handler) http.Handler {
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(s.username+":"+s.password))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Header.Get("Authorization") != want {
+		// r.BasicAuth reads the scheme name in any case, as HTTP allows.
+		if user, pass, ok := r.BasicAuth(); !ok || user != s.username || pass != s.password {
 			fail(w, &apiError{status: http.StatusUnauthorized, ErrorName: ErrAccessDenied, Message: "Access to the requested resource has been denied"})
 			return
 		}

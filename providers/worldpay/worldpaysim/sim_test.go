@@ -75,6 +75,8 @@ func TestAuthenticationAndMediaTypes(t *testing.T) {
 	}{
 		{"NoCredentials", []string{"Authorization", ""}, 401, worldpaysim.ErrAccessDenied},
 		{"WrongCredentials", []string{"Authorization", "Basic d3Jvbmc6d3Jvbmc="}, 401, worldpaysim.ErrAccessDenied},
+		{"BearerScheme", []string{"Authorization", "Bearer " + strings.TrimPrefix(basic, "Basic ")}, 401, worldpaysim.ErrAccessDenied},
+		{"LowerCaseScheme", []string{"Authorization", "basic " + strings.TrimPrefix(basic, "Basic ")}, 201, ""},
 		{"NoAccept", []string{"Accept", ""}, 406, worldpaysim.ErrHeaderHasInvalidValue},
 		{"PlainJSONAccept", []string{"Accept", "application/json"}, 406, worldpaysim.ErrHeaderHasInvalidValue},
 		{"OlderVersion", []string{"Accept", "application/vnd.worldpay.tokens-v2.hal+json"}, 406, worldpaysim.ErrHeaderHasInvalidValue},
