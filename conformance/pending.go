@@ -2,6 +2,7 @@ package conformance
 
 import (
 	"context"
+	"sync"
 	"testing"
 	"time"
 
@@ -64,12 +65,22 @@ func testPending(t *testing.T, h Harness) {
 		c, nt := setupPending(t, h)
 		c.skipUnlessSim() // a live token may be issued within the wait
 		c.requireOp(tokenize.OpGetNetworkToken)
-		ctx, cancel := context.WithTimeout(c.ctx, 300*time.Millisecond)
-		defer cancel()
-		start := time.Now()
+		// One read first, to count the requests a read takes.
+		before := c.env.Sim.Requests()
+		read, err := c.env.Client.GetNetworkToken(c.ctx, nt.ID)
+		c.noteToken(read)
+		require.NoError(t, c.note(read, err))
+		perRead := c.env.Sim.Requests() - before
+		// The deadline passes once the simulator has a request of the
+		// second read, so the first has answered: a fixed 300 ms could
+		// pass before one read answered on a loaded machine, and then
+		// there is no token to return.
+		ctx := deadlineAfterRequests(t, c.env.Sim, perRead+1)
 		got, err := c.env.Client.AwaitNetworkToken(ctx, nt.ID, pendingAwait)
-		assert.Less(t, time.Since(start), 300*time.Millisecond+promptBound, "the caller's deadline bounds the wait")
+		require.False(t, ctx.passedAt().IsZero(), "AwaitNetworkToken returned before its deadline: %v", err)
+		assert.Less(t, time.Since(ctx.passedAt()), promptBound, "the caller's deadline bounds the wait")
 		assertCode(t, tokenize.DeadlineExceeded, c.note(nil, err), "AwaitNetworkToken past the deadline")
+		assert.ErrorIs(t, err, context.DeadlineExceeded)
 		if assert.NotNil(t, got, "the last token read comes back with the error") {
 			c.noteToken(got)
 			c.rec.value(got)
@@ -136,4 +147,76 @@ func setupPending(t *testing.T, h Harness) (*tc, *tokenize.NetworkToken) {
 	assert.Equal(t, h.Provider, nt.Provider)
 	assert.NotEmpty(t, nt.ID, "a requested token has the id to finish it with")
 	return c, nt
+}
+
+// requestDeadline is a context whose deadline passes when the simulator
+// has received a number of requests (or, as a backstop, after
+// requestDeadlineBackstop): the case needs the deadline to fall after a
+// read has answered, which no fixed duration promises on a loaded
+// machine.
+type requestDeadline struct {
+	context.Context
+	deadline time.Time
+	done     chan struct{}
+	once     sync.Once
+	mu       sync.Mutex
+	at       time.Time
+}
+
+// requestDeadlineBackstop ends the wait of a harness whose simulator does
+// not count the requests the case waits for.
+const requestDeadlineBackstop = 10 * time.Second
+
+// deadlineAfterRequests returns a context whose deadline passes once sim
+// has received n more requests. It watches until the test ends.
+func deadlineAfterRequests(t *testing.T, sim Simulator, n int64) *requestDeadline {
+	ctx := &requestDeadline{Context: context.Background(), deadline: time.Now().Add(requestDeadlineBackstop), done: make(chan struct{})}
+	start := sim.Requests()
+	stop := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(time.Millisecond)
+		defer tick.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-tick.C:
+				if sim.Requests()-start >= n || time.Now().After(ctx.deadline) {
+					ctx.pass()
+					return
+				}
+			}
+		}
+	}()
+	t.Cleanup(func() { close(stop); <-finished })
+	return ctx
+}
+
+func (c *requestDeadline) pass() {
+	c.once.Do(func() {
+		c.mu.Lock()
+		c.at = time.Now()
+		c.mu.Unlock()
+		close(c.done)
+	})
+}
+
+// passedAt returns when the deadline passed, or the zero time.
+func (c *requestDeadline) passedAt() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.at
+}
+
+func (c *requestDeadline) Deadline() (time.Time, bool) { return c.deadline, true }
+func (c *requestDeadline) Done() <-chan struct{}       { return c.done }
+func (c *requestDeadline) Err() error {
+	select {
+	case <-c.done:
+		return context.DeadlineExceeded
+	default:
+		return nil
+	}
 }
