@@ -15,6 +15,10 @@ import (
 // each attempt the Client makes CallObserver.StartAttempt, what the adapter
 // reports during it (Response for every HTTP response, TokenFetch for every
 // access-token fetch) and EndAttempt, and finally End, exactly once.
+// Receiving a webhook (Client.ParseWebhook, and so WebhookHandler) is
+// observed as a call of OpReceiveWebhook that makes no attempt, since it
+// sends nothing: a delivery refused as forged (Unauthenticated) or stale
+// (InvalidArgument) ends with that code.
 //
 // Nothing an observer is given holds a card number, CVV, DPAN, cryptogram,
 // credential or merchant reference: every error is nil or the Client's
@@ -82,7 +86,8 @@ type CallEnd struct {
 	Err error
 	// Attempts is how many attempts the Client made: 0 when it refused
 	// the call before sending anything (invalid input, an undeclared
-	// operation, a context already done).
+	// operation, a context already done), and for OpReceiveWebhook, which
+	// sends nothing.
 	Attempts int
 }
 

@@ -289,20 +289,7 @@ func call[T any](c *Client, ctx context.Context, op Operation, verr *Error, fn f
 	if th != nil && verr == nil && c.caps.Supports(op) {
 		_ = th.Wait(ctx) // it fails only when ctx ends, which ctx.Err() below reports
 	}
-	// Whether the call is logged is decided once, here: with debug logging
-	// off (the production case) the clock is not read for the log and no
-	// attribute is built.
-	lg := callLog{on: c.logger.Enabled(ctx, slog.LevelDebug)}
-	if lg.on {
-		lg.start = c.now()
-	}
-	if c.obs != nil {
-		// The observer's context (its span) is the call's from here on:
-		// the attempts, the adapter's requests and the log record carry it.
-		if octx, obs := c.obs.ObserveCall(ctx, CallStart{Provider: c.name, Operation: op}); octx != nil {
-			ctx, lg.obs = octx, obs
-		}
-	}
+	ctx, lg := c.begin(ctx, op)
 	if !c.caps.Supports(op) {
 		return zero, c.finish(ctx, op, lg, c.unsupported(op, ""), nil)
 	}
@@ -446,6 +433,26 @@ func (c *callContext) Value(key any) any {
 
 // callLog is what finish needs to log and observe a call: whether to log,
 // when the call started, and its observer (nil when none).
+// begin starts logging and observing a call of op, and returns the
+// context the call carries on with.
+func (c *Client) begin(ctx context.Context, op Operation) (context.Context, callLog) {
+	// Whether the call is logged is decided once, here: with debug logging
+	// off (the production case) the clock is not read for the log and no
+	// attribute is built.
+	lg := callLog{on: c.logger.Enabled(ctx, slog.LevelDebug)}
+	if lg.on {
+		lg.start = c.now()
+	}
+	if c.obs != nil {
+		// The observer's context (its span) is the call's from here on:
+		// the attempts, the adapter's requests and the log record carry it.
+		if octx, obs := c.obs.ObserveCall(ctx, CallStart{Provider: c.name, Operation: op}); octx != nil {
+			ctx, lg.obs = octx, obs
+		}
+	}
+	return ctx, lg
+}
+
 type callLog struct {
 	on    bool
 	start time.Time

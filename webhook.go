@@ -41,10 +41,10 @@ const maxWebhookSkew = 5 * time.Minute
 // Deliveries are at least once and in no guaranteed order: apply each
 // event with NetworkTokenEvent.Apply.
 func (c *Client) ParseWebhook(ctx context.Context, header http.Header, body []byte) ([]*NetworkTokenEvent, error) {
-	lg := callLog{on: c.logger.Enabled(ctx, slog.LevelDebug)}
-	if lg.on {
-		lg.start = c.now()
-	}
+	// Observed like any call, with no attempt since nothing is sent, so
+	// that forged, stale and malformed deliveries show in traces and
+	// metrics.
+	ctx, lg := c.begin(ctx, OpReceiveWebhook)
 	events, err := c.parseWebhook(header, body)
 	if err != nil {
 		return nil, c.finish(ctx, OpReceiveWebhook, lg, err, nil)

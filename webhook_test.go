@@ -169,3 +169,28 @@ func TestWebhookRefusedWithoutCapability(t *testing.T) {
 }
 
 func slogTo(w *syncBuffer) *slog.Logger { return slog.New(slog.NewTextHandler(w, debugOpts)) }
+
+// Receiving a webhook is observed as a call that makes no attempt, so
+// that a stream of forged deliveries shows in traces and metrics; the
+// deliver function runs with the observed call's context.
+func TestWebhookObserved(t *testing.T) {
+	rec := &recorder{}
+	c := tokenize.New(newIssuer(webhookKey), clockAt(fixedNow), tokenize.WithObserver(rec))
+	var deliveredIn string
+	h, err := c.WebhookHandler(func(ctx context.Context, _ *tokenize.NetworkTokenEvent) error {
+		deliveredIn = marks(ctx)
+		return nil
+	})
+	require.NoError(t, err)
+	hdr, body := toyDelivery(webhookKey, toyEvent{ID: "evt_1", At: fixedNow, Token: "nt_1", State: "active"})
+
+	assert.Equal(t, http.StatusOK, post(h, hdr, body).Code)
+	assert.Equal(t, http.StatusUnauthorized, post(h, nil, body).Code)
+	assert.Equal(t, []string{
+		"call fake ReceiveWebhook",
+		"end OK attempts=0 [call]",
+		"call fake ReceiveWebhook",
+		"end Unauthenticated status=0 request= codes=[] attempts=0 attempts=0 [call]",
+	}, rec.Lines())
+	assert.Empty(t, deliveredIn, "deliver gets the request's context, not the observed call's")
+}
