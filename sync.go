@@ -37,6 +37,13 @@ type SyncResult struct {
 // nothing; a token that cannot be read yields its error and the sweep goes
 // on. Results come in completion order, not the order of held.
 //
+// NotFound means "not known to these credentials": a sweep run with
+// another account's credentials (a sandbox key, the wrong processing
+// entity) sees every token as deleted. Before acting on many deletions at
+// once (purging tokens, re-provisioning), compare Progress.Changed with
+// Progress.Done, or read one of them again with the credentials you
+// expect.
+//
 // The sweep holds at most opts.Concurrency tokens at a time, reading held
 // lazily as results are taken, so a million held tokens are swept in
 // constant memory; stop early by breaking out of the loop. Reads are paced
