@@ -35,8 +35,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -867,15 +869,23 @@ func testCanceledInFlight(t *testing.T, h Harness) {
 	c.skipUnlessSim()
 	c.requireOp(tokenize.OpCreatePaymentToken)
 	c.warm()
-	c.slow()
+	inj := c.faults()
 
 	card := h.Fixtures.VisaCard
 	t.Run("Create", func(t *testing.T) {
+		// The cancel comes when the simulator has the request, so the
+		// create was sent: a cancel 50 ms after the start could come
+		// before a loaded machine had sent it, which is another case.
 		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(cancelAfter, cancel)
-		start := time.Now()
+		defer cancel()
+		var canceledAt atomic.Int64
+		inj.Inject(faults.Fault{Kind: faults.Latency, Delay: slowResponses, Times: 1, Observe: func(http.Header) {
+			canceledAt.Store(time.Now().UnixNano())
+			cancel()
+		}})
 		_, err := c.env.Client.CreatePaymentToken(ctx, tokenize.CreatePaymentTokenRequest{Card: &card, MerchantReference: "conformance-cancel"})
-		assert.Less(t, time.Since(start), promptBound, "cancellation was not prompt")
+		require.NotZero(t, canceledAt.Load(), "the create never reached the simulator: %v", err)
+		assert.Less(t, time.Since(time.Unix(0, canceledAt.Load())), promptBound, "cancellation was not prompt")
 		te := assertCode(t, tokenize.Canceled, c.note(nil, err))
 		if te != nil {
 			assert.True(t, te.OutcomeUnknown, "a create canceled after it was sent has an unknown outcome")
@@ -885,6 +895,7 @@ func testCanceledInFlight(t *testing.T, h Harness) {
 	})
 	if c.caps.Supports(tokenize.OpGetPaymentToken) {
 		t.Run("Get", func(t *testing.T) {
+			inj.Inject(faults.Fault{Kind: faults.Latency, Delay: slowResponses})
 			ctx, cancel := context.WithCancel(context.Background())
 			time.AfterFunc(cancelAfter, cancel)
 			start := time.Now()
