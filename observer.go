@@ -132,10 +132,112 @@ func (r TokenFetchReason) String() string {
 	return "unknown"
 }
 
-// WithObserver sets the observer told about every call the Client makes
+// WithObserver adds an observer told about every call the Client makes
 // (see Observer). By default there is none, and a call does no work for
-// one.
-func WithObserver(o Observer) Option { return func(o2 *options) { o2.observer = o } }
+// one. Given several times, every observer is told, in the order given
+// (an OpenTelemetry one and metrics of your own, say): each derives its
+// contexts from those of the observers before it, and its EndAttempt and
+// End get the contexts it returned itself. Response is given the
+// adapter's context, which holds every observer's values, so at most one
+// of them should put spans in it. WithObserver(nil) adds nothing.
+func WithObserver(o Observer) Option {
+	return func(opts *options) {
+		switch prev := opts.observer.(type) {
+		case nil:
+			opts.observer = o
+		case observers:
+			if o != nil {
+				opts.observer = append(prev[:len(prev):len(prev)], o)
+			}
+		default:
+			if o != nil {
+				opts.observer = observers{prev, o}
+			}
+		}
+	}
+}
+
+// observers tells several observers of every call.
+type observers []Observer
+
+// ObserveCall implements Observer: each observer is given the context the
+// ones before it returned.
+func (os observers) ObserveCall(ctx context.Context, call CallStart) (context.Context, CallObserver) {
+	fan := &callObservers{}
+	for _, o := range os {
+		octx, co := o.ObserveCall(ctx, call)
+		if octx != nil {
+			ctx = octx
+		}
+		if co != nil {
+			fan.obs = append(fan.obs, co)
+			fan.call = append(fan.call, ctx)
+		}
+	}
+	switch len(fan.obs) {
+	case 0:
+		return ctx, nil
+	case 1:
+		return ctx, fan.obs[0]
+	}
+	fan.attempt = make([]context.Context, len(fan.obs))
+	return ctx, fan
+}
+
+// callObservers follows one call for several observers. The Client calls
+// StartAttempt, EndAttempt and End in turn from one goroutine, so attempt
+// needs no lock; Response and TokenFetch read only obs.
+type callObservers struct {
+	obs     []CallObserver
+	call    []context.Context // what each one's ObserveCall returned, for its End
+	attempt []context.Context // what each one's StartAttempt returned, for its EndAttempt
+}
+
+func (f *callObservers) StartAttempt(ctx context.Context, attempt int) context.Context {
+	for i, o := range f.obs {
+		if actx := o.StartAttempt(ctx, attempt); actx != nil {
+			ctx = actx
+		}
+		f.attempt[i] = ctx
+	}
+	return ctx
+}
+
+func (f *callObservers) Response(ctx context.Context, r ResponseInfo) {
+	for _, o := range f.obs {
+		o.Response(ctx, r)
+	}
+}
+
+func (f *callObservers) TokenFetch(ctx context.Context, tf TokenFetch) (context.Context, func(error)) {
+	ends := make([]func(error), 0, len(f.obs))
+	for _, o := range f.obs {
+		fctx, end := o.TokenFetch(ctx, tf)
+		if fctx != nil {
+			ctx = fctx
+		}
+		if end != nil {
+			ends = append(ends, end)
+		}
+	}
+	return ctx, func(err error) {
+		for i := len(ends) - 1; i >= 0; i-- { // innermost first, as spans end
+			ends[i](err)
+		}
+	}
+}
+
+func (f *callObservers) EndAttempt(_ context.Context, attempt int, err error) {
+	for i := len(f.obs) - 1; i >= 0; i-- {
+		f.obs[i].EndAttempt(f.attempt[i], attempt, err)
+	}
+}
+
+func (f *callObservers) End(_ context.Context, end CallEnd) {
+	for i := len(f.obs) - 1; i >= 0; i-- {
+		f.obs[i].End(f.call[i], end)
+	}
+}
 
 // ObserveTokenFetch lets an adapter report an access-token fetch (OAuth
 // client credentials and the like) made during a Client call. Send the

@@ -242,6 +242,50 @@ func TestObserverTokenFetch(t *testing.T) {
 	}, rec.Lines())
 }
 
+// TestObserverSeveral: every observer given is told everything, in the
+// order given; each derives from the contexts of the ones before it and
+// ends with the contexts it returned itself. An observer that declines a
+// call (no CallObserver) is skipped for it, and WithObserver(nil) adds
+// nothing.
+func TestObserverSeveral(t *testing.T) {
+	p := newFake()
+	p.hook = func(ctx context.Context) {
+		fctx, done := tokenize.ObserveTokenFetch(ctx, tokenize.TokenFetch{Reason: tokenize.AccessTokenMissing})
+		tokenize.ObserveResponse(fctx, tokenize.ResponseInfo{RequestID: "tok-req", HTTPStatus: 200})
+		done(nil)
+	}
+	first, declines, second := &recorder{}, &recorder{skip: true}, &recorder{}
+	c := tokenize.New(p, tokenize.WithObserver(first), tokenize.WithObserver(nil), tokenize.WithObserver(declines), tokenize.WithObserver(second))
+	_, err := c.GetNetworkToken(context.Background(), "nt_1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{
+		"call fake GetNetworkToken",
+		"attempt 1 [call>call]",
+		"fetch missing [call>call>attempt1>attempt1]",
+		"response 200 tok-req [call>call>attempt1>attempt1>fetch>fetch]",
+		"fetch end OK",
+		"end attempt 1 OK [call>call>attempt1]",
+		"end OK attempts=1 [call]",
+	}, first.Lines())
+	assert.Equal(t, []string{"call fake GetNetworkToken"}, declines.Lines())
+	assert.Equal(t, []string{
+		"call fake GetNetworkToken",
+		"attempt 1 [call>call>attempt1]",
+		"fetch missing [call>call>attempt1>attempt1>fetch]",
+		"response 200 tok-req [call>call>attempt1>attempt1>fetch>fetch]",
+		"fetch end OK",
+		"end attempt 1 OK [call>call>attempt1>attempt1]",
+		"end OK attempts=1 [call>call]",
+	}, second.Lines())
+
+	// One observer is used as it is: the single-observer path costs nothing more.
+	only := &recorder{}
+	c = tokenize.New(newFake(), tokenize.WithObserver(nil), tokenize.WithObserver(only))
+	_, err = c.GetNetworkToken(context.Background(), "nt_1")
+	require.NoError(t, err)
+	assert.Equal(t, []string{"call fake GetNetworkToken", "attempt 1 [call]", "end attempt 1 OK [call>attempt1]", "end OK attempts=1 [call]"}, only.Lines())
+}
+
 // TestObserverAbsent: without an observer the adapter's entry points do
 // nothing and hand back the context they were given.
 func TestObserverAbsent(t *testing.T) {
