@@ -43,9 +43,8 @@ func TestConformanceObserved(t *testing.T) {
 			observed := h.harness
 			newEnv := h.harness.New
 			observed.New = func(t testing.TB, opts ...tokenize.Option) *conformance.Env {
-				// The suite's options come last, so they win: the
-				// Backfill rate cases observe the sends with an Observer
-				// of their own, and are not traced here.
+				// Observers add up: the Backfill rate cases time the
+				// sends with an Observer of their own, beside this one.
 				return newEnv(t, append([]tokenize.Option{tokenize.WithObserver(tel.obs)}, opts...)...)
 			}
 			conformance.Run(t, observed)

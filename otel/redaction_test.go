@@ -27,7 +27,7 @@ var ourKeys = map[attribute.Key]bool{
 	tokenizeotel.ProviderKey: true, tokenizeotel.OperationKey: true, tokenizeotel.CodeKey: true,
 	tokenizeotel.AttemptsKey: true, tokenizeotel.AttemptKey: true, tokenizeotel.OutcomeUnknownKey: true,
 	tokenizeotel.RequestIDKey: true, tokenizeotel.ProviderCodesKey: true, tokenizeotel.FieldKey: true,
-	tokenizeotel.AccessTokenReasonKey: true, "http.response.status_code": true, "error.type": true,
+	tokenizeotel.AccessTokenReasonKey: true, tokenizeotel.RoutedProviderKey: true, "http.response.status_code": true, "error.type": true,
 }
 
 // cardNumberLike is a run of digits as long as the shortest card number,
