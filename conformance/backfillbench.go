@@ -89,7 +89,9 @@ const backfillHeapEvery = 20 * time.Millisecond
 // Metrics: items/s; heap-inuse-peak-MiB, the most the heap held during
 // the run (sampled every 20 ms); live-heap-end-MiB, the heap after a
 // collection when the run ends, the simulator reset and the results still
-// held (the slice form's are all in memory); allocs/item; and for the
+// held (the slice form's are all in memory), in whole spans (HeapInuse);
+// live-objects-end-MiB, the bytes of the objects alone then (HeapAlloc),
+// which fragmentation does not move; allocs/item; and for the
 // limited run rate-vs-limit, the items per second after the first burst
 // over the limit. Each iteration is one whole run: use -benchtime 1x. The
 // provider must provision from a card; the simulator should be a
@@ -225,6 +227,7 @@ func (bb *backfillBench) measure(b *testing.B, items int, opts tokenize.BatchOpt
 	var (
 		elapsed    time.Duration
 		peak, live uint64
+		objects    uint64
 		mallocs    uint64
 	)
 	b.ReportAllocs()
@@ -251,6 +254,7 @@ func (bb *backfillBench) measure(b *testing.B, items int, opts tokenize.BatchOpt
 		runtime.KeepAlive(held)
 		var after runtime.MemStats
 		runtime.ReadMemStats(&after)
+		objects = max(objects, after.HeapAlloc)
 		mallocs += after.Mallocs - before.Mallocs
 		b.StartTimer()
 	}
@@ -260,6 +264,7 @@ func (bb *backfillBench) measure(b *testing.B, items int, opts tokenize.BatchOpt
 	b.ReportMetric(total/elapsed.Seconds(), "items/s")
 	b.ReportMetric(float64(peak)/mib, "heap-inuse-peak-MiB")
 	b.ReportMetric(float64(live)/mib, "live-heap-end-MiB")
+	b.ReportMetric(float64(objects)/mib, "live-objects-end-MiB")
 	b.ReportMetric(float64(mallocs)/total, "allocs/item")
 	if opts.RequestsPerSecond > 0 {
 		// A full bucket lets the first burst go at once; the rest go at
