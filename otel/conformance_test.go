@@ -157,10 +157,10 @@ func worldpayHarness() conformance.Harness {
 	return conformance.Harness{
 		Provider: "worldpay",
 		Fixtures: conformance.Fixtures{
-			VisaCard:       tokenize.Card{Number: worldpaysim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: testCVV, HolderName: holderName},
-			MastercardCard: tokenize.Card{Number: worldpaysim.MastercardPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: testCVV, HolderName: holderName},
-			DeclinedCard:   tokenize.Card{Number: worldpaysim.DeclinedPAN, ExpiryMonth: 1, ExpiryYear: 2032, CVV: testCVV, HolderName: holderName},
-			PendingCard:    tokenize.Card{Number: worldpaysim.PendingPAN, ExpiryMonth: 9, ExpiryYear: 2034, CVV: testCVV, HolderName: holderName},
+			VisaCard:       tokenize.Card{Number: worldpaysim.VisaPAN, ExpiryMonth: 12, ExpiryYear: 2031, CVV: worldpayCVV, HolderName: holderName},
+			MastercardCard: tokenize.Card{Number: worldpaysim.MastercardPAN, ExpiryMonth: 6, ExpiryYear: 2030, CVV: worldpayCVV, HolderName: holderName},
+			DeclinedCard:   tokenize.Card{Number: worldpaysim.DeclinedPAN, ExpiryMonth: 1, ExpiryYear: 2032, CVV: worldpayCVV, HolderName: holderName},
+			PendingCard:    tokenize.Card{Number: worldpaysim.PendingPAN, ExpiryMonth: 9, ExpiryYear: 2034, CVV: worldpayCVV, HolderName: holderName},
 			BankAccount: tokenize.BankAccount{AccountNumber: bankAccount, RoutingNumber: "011000015",
 				AccountType: tokenize.AccountChecking, HolderName: holderName},
 			UnknownPaymentTokenID: "eyJrIjoxLCJkIjoiQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQT0ifQ",
