@@ -54,7 +54,7 @@ The other commands call one operation of the tokenize library through the provid
 
 Card data is read from a file or from standard input, never from the command line, where it would be kept in shell history and shown by ps. Any argument that looks like a card number is refused, and so are consecutive arguments that do together (a number typed with spaces and no quotes); the error does not repeat them.`
 
-const overviewExamples = `# Start both simulators and write a configuration file for each:
+const overviewExamples = `# Start every simulator (Nuvei, Checkout.com, Worldpay) and write a configuration file for each:
 tokenize sim -config-dir /tmp/sim &
 
 # Store a card, provision a network token for it, and get a cryptogram:

@@ -39,7 +39,7 @@ With -addr HOST:0 (the default) each simulator gets a free port. With a fixed po
 Each simulator has a control API under /_sim/ on its own port, a path no real endpoint uses, for tests in any language: change a network token's state, expiry or card as the scheme would, arm any fault of the fault matrix for the next N requests or for a path, read the request counters, reset all state, and, for a provider that pushes events (Checkout.com), register a webhook receiver and make deliveries duplicate or arrive out of order. GET /_sim/ lists its routes; README shows each with curl. By default (-control loopback) it answers only clients on the same machine, that is requests arriving on a loopback address, however -addr is set; -control open lets in every client that can reach the port, -control off no one.
 
 With -seed the ids, DPANs and cryptograms repeat from run to run for the same sequence of requests, and a reset through the control API starts them over.`,
-	examples: `# Both simulators on free loopback ports:
+	examples: `# Every simulator (Nuvei, Checkout.com, Worldpay) on free loopback ports:
 tokenize sim
 
 # Checkout.com only, on a known port, with a configuration file:

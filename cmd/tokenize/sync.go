@@ -23,7 +23,7 @@ var networkTokenSync = &command{
 	path:     "network-token sync",
 	summary:  "find the network tokens that changed since you last read them",
 	synopsis: []string{"-config FILE -held FILE [-concurrency N] [-rate N] [-json]"},
-	description: `Reads every network token you hold again and prints what changed since your copy: a state change (suspended, active again), a new token expiry or card details (a reissued card), or a deletion (a token the provider no longer knows, or one now inactive). Unchanged tokens print nothing. This is the library's SyncNetworkTokens: the polling counterpart of webhooks, for providers that push nothing (Nuvei) and as a safety net for those that do.
+	description: `Reads every network token you hold again and prints what changed since your copy: a state change (suspended, active again), a new token expiry or card details (a reissued card), or a deletion (a token the provider no longer knows, or one now inactive). Unchanged tokens print nothing. This is the library's SyncNetworkTokens: the polling counterpart of webhooks, for providers that push nothing (Nuvei, Worldpay) and as a safety net for those that do.
 
 -held is a file of the tokens you hold, one a line, "-" for standard input: the JSON records "tokenize network-token get -json" prints (or their "network_token" objects), so that yesterday's output is today's input; or a bare id, which compares with nothing and so reports every token's state. The file is streamed: a million tokens are swept at constant memory, at most -concurrency read at a time and at most -rate a second, and a provider that answers 429 slows the whole sweep down instead of failing it.
 

@@ -14,7 +14,7 @@ const cardFormat = `A -card file holds one JSON object:
    {"number": "4242424242424242", "expiry_month": 12, "expiry_year": 2030,
     "cvv": "123", "holder_name": "Ada Lovelace"}
 
-cvv and holder_name are optional. The number is validated (length, Luhn check) before anything is sent, and printed masked.`
+cvv and holder_name are optional, except where the provider requires them (Worldpay requires holder_name: without it the command fails with InvalidArgument, exit status 12, before anything is sent). The number is validated (length, Luhn check) before anything is sent, and printed masked.`
 
 var paymentTokenCreate = &command{
 	path:    "payment-token create",
@@ -50,7 +50,7 @@ tokenize payment-token create -card card.json -json | jq .payment_token`,
 		fs.StringVar(&bank, "bank-account", "", "Read the US bank account from `FILE` (\"-\": standard input).")
 		fs.StringVar(&temporary, "temporary-token", "", "Read the provider's single-use temporary token from `FILE` (\"-\": standard input).")
 		fs.StringVar(&merchantRef, "merchant-reference", "", "Your own reference `REF` for the token, at most 50 characters; it helps reconcile a create whose outcome is unknown.")
-		fs.StringVar(&customerRef, "customer-reference", "", "Link the token to the provider's customer `REF` (Nuvei buyerId, Checkout.com cus_ id or email).")
+		fs.StringVar(&customerRef, "customer-reference", "", "Link the token to the provider's customer `REF` (Nuvei buyerId, Checkout.com cus_ id or email, Worldpay namespace of at most 64 characters).")
 		fs.StringVar(&use, "usage-intent", "", "Declare future merchant-initiated use (`INTENT`: recurring or unscheduled).")
 		return func(ctx context.Context, std stdio, args []string) error {
 			if len(args) > 0 {
@@ -153,7 +153,7 @@ var networkTokenProvision = &command{
 		"-config FILE -card FILE [-merchant-reference REF] [-json | -q]",
 		"-config FILE -ids FILE [-concurrency N] [-rate N] [-merchant-reference REF] [-json | -q]",
 	},
-	description: `Provisions a network token through the provider, from a payment token it issued (Checkout.com) or from a card (Nuvei, Checkout.com), and prints it: its id, scheme, state and masked DPAN. A scheme that declines the card is not an error: the token is printed in state declined. A provider that returns an existing token says so ("already existed").
+	description: `Provisions a network token through the provider, from a payment token it issued (Checkout.com, Worldpay) or from a card (every provider), and prints it: its id, scheme, state and masked DPAN. A scheme that declines the card is not an error: the token is printed in state declined. A provider that returns an existing token says so ("already existed").
 
 -ids provisions from each payment token id of a file, as a backfill (the library's ProvisionNetworkTokens): the file is streamed at constant memory, at most -concurrency calls in flight and at most -rate requests a second; each id gets one line as it completes, with its ref; a progress line on a terminal counts what is done, what failed by code and what already existed, with the rate and an ETA; exit status 4 if any item failed. Checkout.com answers an existing token, so a rerun over the same file (after an interrupt, say) is safe: what the first run made comes back "already existed". Nuvei provisions from a card only, so -ids is refused there with Unsupported (exit status 21) before anything is sent.
 
