@@ -58,7 +58,7 @@ type Env struct {
 	// otherwise.
 	NewTemporaryToken func(t testing.TB, card tokenize.Card) tokenize.Secret
 	// Issuer changes network tokens as their issuer or the scheme would,
-	// for the lifecycle cases (both simulators implement it). Nil in live
+	// for the lifecycle cases (every simulator here implements it). Nil in live
 	// mode: the cases that need it are skipped.
 	Issuer Issuer
 	// Webhooks drives the simulator's webhook deliveries, for providers
