@@ -36,6 +36,9 @@ func TestEveryCommandHasAManual(t *testing.T) {
 			assert.Contains(t, strings.Join(strings.Fields(out), " "), "NAME tokenize "+c.path+" - "+c.summary+" SYNOPSIS")
 			for _, line := range strings.Split(out, "\n") {
 				assert.LessOrEqual(t, len([]rune(line)), width, "fits 80 columns: %q", line)
+				// Examples are pasted into a shell: a continued line ends in
+				// one backslash (a raw string literal needs no escaping).
+				assert.NotContains(t, line, `\\`, "a shell line ends in one backslash: %q", line)
 			}
 
 			viaHelp, _, code := runHere(append([]string{"help"}, strings.Fields(c.path)...)...)

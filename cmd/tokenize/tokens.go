@@ -308,7 +308,7 @@ var networkTokenDelete = &command{
 Several IDs, or -ids, run as a batch: one line per id, a progress line on a terminal, exit status 4 if any item failed.`,
 	examples: `export TOKENIZE_CONFIG=tokenize.json
 tokenize network-token delete nt_4pxvqk2c65mdm633dmkar5tqbt
-tokenize network-token delete -initiated-by cardholder -reason fraud \\
+tokenize network-token delete -initiated-by cardholder -reason fraud \
     nt_4pxvqk2c65mdm633dmkar5tqbt`,
 	setup: func(fs *flag.FlagSet) func(context.Context, stdio, []string) error {
 		var (
